@@ -1,0 +1,190 @@
+import { ShapeError, WiringError } from '../errors';
+import { Matrix } from '../tensor/matrix';
+import type { Graph } from './graph';
+import { checkFinite } from './graph';
+import { checkMatrixFits, Node } from './node';
+
+/**
+ * The wait lists for one root, derived once from the reachable graph and reused every step.
+ * A wait edge is (consumer, input slot), an injection source, or the root's seed. An edge
+ * exists only where a gradient will really come: the consumer itself receives one, is not
+ * stopped, the slot is differentiable and the input leads to something that takes a gradient.
+ */
+export class BackwardPlan {
+  /** Nodes that take part, root first (reverse topological order). */
+  readonly active: Node[] = [];
+  readonly pos = new Map<Node, number>();
+  /** Per active node, per input slot: the edge index, or -1. */
+  readonly slotEdge: Int32Array[] = [];
+  /** Per active node, per input slot: the buffer the op writes that slot's gradient into, or null. */
+  readonly slotBuffers: (Matrix | null)[][] = [];
+  /** Per active node: its injection sources and their edge indices. */
+  readonly injectionEdges: Map<string, number>[] = [];
+  /** Number of edges each active node waits for. */
+  readonly waitCount: Int32Array;
+  /** Per edge: the node it delivers to and its name (`consumer#slot`, an injection source, or `seed`). */
+  readonly edgeTarget: number[] = [];
+  readonly edgeName: string[] = [];
+  readonly seedEdge: number;
+  readonly ones: Matrix;
+
+  constructor(readonly root: Node, forwardOrder: readonly Node[]) {
+    const needsGrad = new Set<Node>();
+    for (const n of forwardOrder) {
+      if (n.role === 'param' || (n.role === 'input' && n.requiresGrad) || n.inputs.some((i) => needsGrad.has(i))) needsGrad.add(n);
+    }
+    // A node takes part when the root is it, something injects into it, or an active consumer sends to it.
+    const receives = new Set<Node>([root]);
+    for (const n of forwardOrder) if (n.injections.size > 0) receives.add(n);
+    const edges: { target: Node; name: string; consumer: Node | null; slot: number }[] = [];
+    for (let i = forwardOrder.length - 1; i >= 0; i--) {
+      const c = forwardOrder[i];
+      if (!receives.has(c) || c.stopped) continue;
+      c.inputs.forEach((inp, slot) => {
+        if (!needsGrad.has(inp) || c.op.nonDifferentiable?.includes(slot)) return;
+        receives.add(inp);
+        edges.push({ target: inp, name: `${c.name}#${slot}`, consumer: c, slot });
+      });
+    }
+    for (let i = forwardOrder.length - 1; i >= 0; i--) {
+      const n = forwardOrder[i];
+      if (!receives.has(n)) continue;
+      this.pos.set(n, this.active.length);
+      this.active.push(n);
+      this.slotEdge.push(new Int32Array(n.inputs.length).fill(-1));
+      this.slotBuffers.push(n.inputs.map(() => null));
+      this.injectionEdges.push(new Map());
+    }
+    this.waitCount = new Int32Array(this.active.length);
+    const addEdge = (target: Node, name: string): number => {
+      const t = this.pos.get(target) as number;
+      this.waitCount[t]++;
+      this.edgeTarget.push(t);
+      this.edgeName.push(name);
+      return this.edgeTarget.length - 1;
+    };
+    this.seedEdge = addEdge(root, 'seed');
+    for (const e of edges) {
+      const idx = addEdge(e.target, e.name);
+      const p = this.pos.get(e.consumer as Node) as number;
+      this.slotEdge[p][e.slot] = idx;
+      // each consumer owns one buffer per slot, kept across steps and plans
+      const c = e.consumer as Node;
+      c.slotGrads[e.slot] ??= new Matrix(e.target.rows, e.target.cols, e.target.value.dtype);
+      this.slotBuffers[p][e.slot] = c.slotGrads[e.slot];
+    }
+    this.active.forEach((n, p) => {
+      for (const source of n.injections.keys()) this.injectionEdges[p].set(source, addEdge(n, source));
+      n.gradBuffer ??= new Matrix(n.rows, n.cols, n.value.dtype);
+    });
+    this.ones = new Matrix(root.rows, root.cols, root.value.dtype).fill(1);
+  }
+}
+
+/**
+ * One backward pass over a plan. Every node sums the gradients that arrive on its wait edges
+ * and, when the last one has come, passes the sum on exactly once. A gradient on an edge that
+ * already delivered, or to a node that already passed its sum on, is a WiringError.
+ */
+export class BackwardPass {
+  private readonly pending: Int32Array;
+  private readonly arrived: Uint8Array;
+  private readonly done: Uint8Array;
+  private readonly ready: number[] = [];
+
+  constructor(private readonly graph: Graph, private readonly plan: BackwardPlan, seed?: Matrix) {
+    this.pending = plan.waitCount.slice();
+    this.arrived = new Uint8Array(plan.edgeTarget.length);
+    this.done = new Uint8Array(plan.active.length);
+    for (const n of plan.active) if (n.recording) n.received.clear();
+    this.deliverEdge(plan.seedEdge, seed ?? plan.ones);
+    plan.active.forEach((n, p) => {
+      for (const [source, edge] of plan.injectionEdges[p]) {
+        const inj = n.injections.get(source);
+        const g = typeof inj === 'function' ? inj(n) : (inj as Matrix);
+        checkMatrixFits(n, g, `inject '${source}'`);
+        this.deliverEdge(edge, g);
+      }
+    });
+  }
+
+  /** Delivers a gradient to `target` on its wait edge `source` (`consumer#slot`, an injection name or `seed`). */
+  deliver(target: Node, source: string, gradient: Matrix): void {
+    const p = this.plan.pos.get(target);
+    if (p === undefined) throw new WiringError(`deliver: ${target.describe()} takes no part in this backward pass`);
+    let edge = -1;
+    for (let e = 0; e < this.plan.edgeTarget.length; e++) {
+      if (this.plan.edgeTarget[e] === p && this.plan.edgeName[e] === source) edge = e;
+    }
+    if (edge < 0) throw new WiringError(`deliver: ${target.describe()} does not wait for a gradient from '${source}'`);
+    checkMatrixFits(target, gradient, `deliver from '${source}'`);
+    this.deliverEdge(edge, gradient);
+  }
+
+  /** Lets every node whose wait list is complete pass its sum on, until none is left. */
+  run(): void {
+    while (this.ready.length > 0) this.distribute(this.ready.pop() as number);
+  }
+
+  /** Throws if some node is still waiting: names the node and the edges that never delivered. */
+  finish(): void {
+    const { plan } = this;
+    for (let p = 0; p < plan.active.length; p++) {
+      if (this.done[p]) continue;
+      const missing = plan.edgeName.filter((_, e) => plan.edgeTarget[e] === p && !this.arrived[e]);
+      throw new WiringError(`backward: ${plan.active[p].describe()} still waits for gradients from ${missing.join(', ')}`);
+    }
+  }
+
+  private deliverEdge(edge: number, g: Matrix): void {
+    const { plan } = this;
+    const p = plan.edgeTarget[edge];
+    const node = plan.active[p];
+    if (this.done[p]) {
+      throw new WiringError(`gradient from '${plan.edgeName[edge]}' arrived late: ${node.describe()} already passed its sum on`);
+    }
+    if (this.arrived[edge]) {
+      throw new WiringError(`gradient from '${plan.edgeName[edge]}' arrived twice at ${node.describe()}`);
+    }
+    if (g.rows !== node.rows || g.cols !== node.cols) {
+      throw new ShapeError(`gradient from '${plan.edgeName[edge]}' is ${g.rows}×${g.cols}, ${node.describe()} needs its own shape`);
+    }
+    this.arrived[edge] = 1;
+    const sum = node.gradBuffer as Matrix;
+    if (node.gradPass !== this.graph.passId) {
+      sum.data.set(g.data);
+      node.gradPass = this.graph.passId;
+    } else {
+      const s = sum.data;
+      const d = g.data;
+      for (let i = 0; i < s.length; i++) s[i] += d[i];
+    }
+    if (node.recording) {
+      const name = plan.edgeName[edge];
+      const copy = node.received.get(name) ?? new Matrix(g.rows, g.cols, g.dtype);
+      copy.data.set(g.data);
+      node.received.set(name, copy);
+    }
+    if (--this.pending[p] === 0) this.ready.push(p);
+  }
+
+  private distribute(p: number): void {
+    const { plan } = this;
+    const node = plan.active[p];
+    this.done[p] = 1;
+    let g = node.gradBuffer as Matrix;
+    if (this.graph.checkNumerics) checkFinite(node, g, 'received a gradient of');
+    if (node.interceptor) {
+      g = node.interceptor(g, node);
+      checkMatrixFits(node, g, 'intercept');
+    }
+    if (node.stopped) return;
+    const edges = plan.slotEdge[p];
+    let any = false;
+    for (let s = 0; s < edges.length; s++) if (edges[s] >= 0) any = true;
+    if (!any) return;
+    const buffers = plan.slotBuffers[p];
+    node.op.backward(node.ctx, g, buffers);
+    for (let s = 0; s < edges.length; s++) if (edges[s] >= 0) this.deliverEdge(edges[s], buffers[s] as Matrix);
+  }
+}

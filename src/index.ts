@@ -1,0 +1,22 @@
+// The public surface of wiregrad: re-exports only.
+export * from './errors';
+export * from './tensor/matrix';
+export * from './tensor/rng';
+export * as init from './tensor/init';
+export * from './backend/backend';
+export * from './backend/select';
+export { tsBackend } from './backend/ts';
+export * from './graph/node';
+export * from './graph/graph';
+export * from './graph/backward';
+export * from './ops/op';
+export * from './ops/registry';
+export * from './ops/tensor';
+export * from './ops/ref';
+export * from './ops/add';
+export * from './ops/mul';
+export * from './ops/inner';
+export * from './ops/tanh';
+export * from './ops/sum';
+export * from './testing/gradcheck';
+export * from './testing/matchers';

@@ -1,0 +1,3 @@
+import { wiregradMatchers } from '../src/testing/matchers';
+
+expect.extend(wiregradMatchers);
