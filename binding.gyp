@@ -1,0 +1,39 @@
+# Built by scripts/build-native.js, which fills these variables in (see the -D flags there).
+{
+  "variables": {
+    "napi_include%": "",
+    "openblas_lib%": "",
+    "openblas_include%": "",
+    "march%": "",
+    "sanitize%": "",
+  },
+  "targets": [
+    {
+      "target_name": "wiregrad_native",
+      "sources": ["native/addon.cc", "native/gemm.cc", "native/kernels.cc"],
+      "include_dirs": ["<(napi_include)"],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_DISABLE_CPP_EXCEPTIONS",
+        "WIREGRAD_MARCH=\"<(march)\"",
+        "WIREGRAD_SANITIZERS=\"<(sanitize)\"",
+      ],
+      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-Wall", "-Wextra", "-Werror"],
+      "ldflags": ["-fopenmp"],
+      "conditions": [
+        ["openblas_lib != ''", {
+          "defines": ["WIREGRAD_OPENBLAS", "WIREGRAD_OPENBLAS_LIB=\"<(openblas_lib)/libopenblas.so.0\""],
+          "include_dirs": ["<(openblas_include)"],
+          # By explicit path with an rpath: when the pthread build is installed too it is the
+          # system default, and its spinning pool fights our OpenMP loops for the cores.
+          "libraries": ["<(openblas_lib)/libopenblas.so.0", "-Wl,-rpath,<(openblas_lib)"],
+        }],
+        ["march != ''", {"cflags_cc": ["-march=<(march)"]}],
+        ["sanitize != ''", {
+          "cflags_cc": ["-fsanitize=<(sanitize)", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g"],
+          "ldflags": ["-fsanitize=<(sanitize)"],
+        }],
+      ],
+    },
+  ],
+}

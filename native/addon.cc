@@ -1,0 +1,24 @@
+// Registration only: the work lives in gemm.cc and kernels.cc.
+#include <napi.h>
+
+#include "gemm.h"
+
+namespace {
+
+void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback cb) {
+  napi_value fn;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, nullptr, &fn));
+  exports.Set(name, fn);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  Export(env, exports, "sgemm", wiregrad::Sgemm);
+  Export(env, exports, "dgemm", wiregrad::Dgemm);
+  Export(env, exports, "setThreads", wiregrad::SetThreads);
+  Export(env, exports, "info", wiregrad::Info);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(wiregrad_native, Init)

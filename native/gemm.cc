@@ -1,0 +1,294 @@
+// Argument validation and dispatch. Nothing reads or writes a caller's array before every
+// argument has been checked: count, types, integer ranges, lengths, leading dimensions, overlap.
+// Every failure throws a TypeError (wrong kind of value) or a RangeError (right kind, bad value)
+// whose message names the function and the argument, with code E_NATIVE_ARG.
+#include "gemm.h"
+
+#include <omp.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "kernels.h"
+
+#ifdef WIREGRAD_OPENBLAS
+#include <cblas.h>
+#endif
+
+namespace wiregrad {
+
+namespace {
+
+constexpr const char* kCode = "E_NATIVE_ARG";
+constexpr double kDimLimit = 2147483648.0;       // 2^31: CBLAS takes dimensions as 32-bit int
+constexpr double kOffsetLimit = 9007199254740992.0;  // 2^53: beyond it a JS number is not an exact index
+constexpr int kArgs = 16;
+const char* const kNames[kArgs] = {"transA", "transB", "m",      "n",   "k", "alpha", "a", "aOffset",
+                                   "lda",    "b",      "bOffset", "ldb", "beta", "c", "cOffset", "ldc"};
+
+// Throws and returns false, so that checks read `if (!ok) return nullptr`.
+bool typeError(napi_env env, const std::string& msg) {
+  napi_throw_type_error(env, kCode, msg.c_str());
+  return false;
+}
+
+bool rangeError(napi_env env, const std::string& msg) {
+  napi_throw_range_error(env, kCode, msg.c_str());
+  return false;
+}
+
+std::string typeName(napi_env env, napi_value v) {
+  bool isTyped = false;
+  if (napi_is_typedarray(env, v, &isTyped) == napi_ok && isTyped) {
+    napi_typedarray_type t;
+    size_t len;
+    void* data;
+    napi_value ab;
+    size_t off;
+    napi_get_typedarray_info(env, v, &t, &len, &data, &ab, &off);
+    static const char* const names[] = {"Int8Array",    "Uint8Array",   "Uint8ClampedArray", "Int16Array",
+                                        "Uint16Array",  "Int32Array",   "Uint32Array",       "Float32Array",
+                                        "Float64Array", "BigInt64Array", "BigUint64Array"};
+    return t <= napi_biguint64_array ? names[t] : "a typed array";
+  }
+  napi_valuetype vt;
+  if (napi_typeof(env, v, &vt) != napi_ok) return "unknown";
+  switch (vt) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "boolean";
+    case napi_number: return "number";
+    case napi_string: return "string";
+    case napi_symbol: return "symbol";
+    case napi_object: return "object";
+    case napi_function: return "function";
+    case napi_external: return "external";
+    case napi_bigint: return "bigint";
+  }
+  return "unknown";
+}
+
+std::string numberText(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+struct Call {
+  napi_env env;
+  const char* fn;
+  napi_value argv[kArgs];
+
+  std::string name(int i) const { return std::string(fn) + ": " + kNames[i]; }
+
+  bool boolean(int i, bool* out) const {
+    if (napi_get_value_bool(env, argv[i], out) == napi_ok) return true;
+    return typeError(env, name(i) + " must be a boolean, got " + typeName(env, argv[i]));
+  }
+
+  bool number(int i, double* out) const {
+    if (napi_get_value_double(env, argv[i], out) == napi_ok) return true;
+    return typeError(env, name(i) + " must be a number, got " + typeName(env, argv[i]));
+  }
+
+  // An integer in [lo, limit); NaN and ±Infinity fail the comparisons.
+  bool integer(int i, double lo, double limit, const char* range, int64_t* out) const {
+    double v;
+    if (!number(i, &v)) return false;
+    if (!(v >= lo && v < limit && std::floor(v) == v)) {
+      return rangeError(env, name(i) + " must be an integer in " + range + ", got " + numberText(v));
+    }
+    *out = static_cast<int64_t>(v);
+    return true;
+  }
+
+  bool dimension(int i, int64_t* out) const { return integer(i, 1, kDimLimit, "[1, 2^31)", out); }
+
+  template <typename T>
+  bool array(int i, napi_typedarray_type want, const char* wantName, T** data, int64_t* length) const {
+    bool isTyped = false;
+    napi_typedarray_type t = napi_int8_array;
+    size_t len = 0;
+    void* ptr = nullptr;
+    if (napi_is_typedarray(env, argv[i], &isTyped) != napi_ok || !isTyped ||
+        napi_get_typedarray_info(env, argv[i], &t, &len, &ptr, nullptr, nullptr) != napi_ok || t != want) {
+      return typeError(env, name(i) + " must be a " + wantName + ", got " + typeName(env, argv[i]));
+    }
+    // napi already adds the view's byteOffset: ptr is element 0 of this view.
+    *data = static_cast<T*>(ptr);
+    *length = static_cast<int64_t>(len);
+    return true;
+  }
+};
+
+// One operand as stored: `rows`×`cols` in row-major order with leading dimension `ld`,
+// starting `offset` elements into its array.
+template <typename T>
+struct Operand {
+  T* data;
+  int64_t length, offset, ld, rows, cols;
+  int64_t end;  // one past the last element touched, relative to data
+
+  // Dimensions and ld are < 2^31 and offset < 2^53, so rows·cols and offset + (rows−1)·ld + cols
+  // are below 2^63: the checked arithmetic can only trip if those bounds are ever widened.
+  bool check(const Call& call, int arrayArg, int offsetArg, int ldArg, const char* dims) {
+    const std::string who = std::string(call.fn) + ": ";
+    if (ld < cols) {
+      return rangeError(call.env, who + kNames[ldArg] + " (" + std::to_string(ld) + ") must be at least the columns of " +
+                                      kNames[arrayArg] + " as stored (" + dims + ": " + std::to_string(cols) + ")");
+    }
+    int64_t span, elements;
+    if (__builtin_mul_overflow(rows, cols, &elements) || __builtin_mul_overflow(rows - 1, ld, &span) ||
+        __builtin_add_overflow(span, cols, &span) || __builtin_add_overflow(span, offset, &end)) {
+      return rangeError(call.env, who + kNames[arrayArg] + ": " + std::to_string(rows) + "×" + std::to_string(cols) +
+                                      " with " + kNames[ldArg] + " " + std::to_string(ld) + " overflows 64-bit indexing");
+    }
+    if (end > length) {
+      return rangeError(call.env, who + kNames[arrayArg] + " is too short: " + std::to_string(rows) + "×" +
+                                      std::to_string(cols) + " (" + dims + ") with " + kNames[ldArg] + " " +
+                                      std::to_string(ld) + " from " + kNames[offsetArg] + " " + std::to_string(offset) +
+                                      " needs " + std::to_string(end) + " elements, it has " + std::to_string(length));
+    }
+    return true;
+  }
+
+  const T* begin() const { return data + offset; }
+  const T* last() const { return data + end; }
+};
+
+template <typename T>
+bool overlaps(const Operand<T>& x, const Operand<T>& y) {
+  return x.begin() < y.last() && y.begin() < x.last();
+}
+
+template <typename T>
+void dispatch(bool transA, bool transB, int64_t m, int64_t n, int64_t k, double alpha, const Operand<T>& a,
+              const Operand<T>& b, double beta, Operand<T>& c) {
+#ifdef WIREGRAD_OPENBLAS
+  const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
+  const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
+  const int im = static_cast<int>(m), in = static_cast<int>(n), ik = static_cast<int>(k);
+  if constexpr (sizeof(T) == 4) {
+    cblas_sgemm(CblasRowMajor, ta, tb, im, in, ik, static_cast<float>(alpha), a.begin(), static_cast<int>(a.ld),
+                b.begin(), static_cast<int>(b.ld), static_cast<float>(beta), c.data + c.offset, static_cast<int>(c.ld));
+  } else {
+    cblas_dgemm(CblasRowMajor, ta, tb, im, in, ik, alpha, a.begin(), static_cast<int>(a.ld), b.begin(),
+                static_cast<int>(b.ld), beta, c.data + c.offset, static_cast<int>(c.ld));
+  }
+#else
+  ownGemm<T>(transA, transB, m, n, k, static_cast<T>(alpha), a.begin(), a.ld, b.begin(), b.ld, static_cast<T>(beta),
+             c.data + c.offset, c.ld);
+#endif
+}
+
+template <typename T>
+napi_value Gemm(napi_env env, napi_callback_info info, const char* fn, napi_typedarray_type want, const char* wantName) {
+  Call call{env, fn, {}};
+  size_t argc = kArgs + 1;  // one spare slot to notice a surplus argument
+  napi_value argv[kArgs + 1];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (argc != kArgs) {
+    typeError(env, std::string(fn) + ": expected 16 arguments (transA, transB, m, n, k, alpha, a, aOffset, lda, b, "
+                                     "bOffset, ldb, beta, c, cOffset, ldc), got " + std::to_string(argc));
+    return nullptr;
+  }
+  for (int i = 0; i < kArgs; i++) call.argv[i] = argv[i];
+
+  bool transA, transB;
+  int64_t m, n, k;
+  double alpha, beta;
+  Operand<T> a{}, b{}, c{};
+  if (!call.boolean(0, &transA) || !call.boolean(1, &transB) || !call.dimension(2, &m) || !call.dimension(3, &n) ||
+      !call.dimension(4, &k) || !call.number(5, &alpha) ||
+      !call.array(6, want, wantName, &a.data, &a.length) ||
+      !call.integer(7, 0, kOffsetLimit, "[0, 2^53)", &a.offset) || !call.dimension(8, &a.ld) ||
+      !call.array(9, want, wantName, &b.data, &b.length) ||
+      !call.integer(10, 0, kOffsetLimit, "[0, 2^53)", &b.offset) || !call.dimension(11, &b.ld) ||
+      !call.number(12, &beta) || !call.array(13, want, wantName, &c.data, &c.length) ||
+      !call.integer(14, 0, kOffsetLimit, "[0, 2^53)", &c.offset) || !call.dimension(15, &c.ld)) {
+    return nullptr;
+  }
+  a.rows = transA ? k : m;
+  a.cols = transA ? m : k;
+  b.rows = transB ? n : k;
+  b.cols = transB ? k : n;
+  c.rows = m;
+  c.cols = n;
+  if (!a.check(call, 6, 7, 8, transA ? "k×m, transA" : "m×k") || !b.check(call, 9, 10, 11, transB ? "n×k, transB" : "k×n") ||
+      !c.check(call, 13, 14, 15, "m×n")) {
+    return nullptr;
+  }
+  // GEMM reads A and B while it writes C: overlapping memory gives garbage, not an error, in BLAS.
+  if (overlaps(c, a)) return rangeError(env, std::string(fn) + ": c overlaps a in memory; C must not alias an input"), nullptr;
+  if (overlaps(c, b)) return rangeError(env, std::string(fn) + ": c overlaps b in memory; C must not alias an input"), nullptr;
+
+  dispatch<T>(transA, transB, m, n, k, alpha, a, b, beta, c);
+  return nullptr;
+}
+
+napi_value setString(napi_env env, napi_value obj, const char* key, const char* value) {
+  napi_value v;
+  napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &v);
+  napi_set_named_property(env, obj, key, v);
+  return obj;
+}
+
+napi_value setNumber(napi_env env, napi_value obj, const char* key, double value) {
+  napi_value v;
+  napi_create_double(env, value, &v);
+  napi_set_named_property(env, obj, key, v);
+  return obj;
+}
+
+}  // namespace
+
+napi_value Sgemm(napi_env env, napi_callback_info info) {
+  return Gemm<float>(env, info, "sgemm", napi_float32_array, "Float32Array");
+}
+
+napi_value Dgemm(napi_env env, napi_callback_info info) {
+  return Gemm<double>(env, info, "dgemm", napi_float64_array, "Float64Array");
+}
+
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
+  if (argc != 1) return typeError(env, "setThreads: expected 1 argument (threads), got " + std::to_string(argc)), nullptr;
+  Call call{env, "setThreads", {argv[0]}};
+  double v;
+  if (!call.number(0, &v)) return nullptr;
+  if (!(v >= 1 && v <= 1024 && std::floor(v) == v)) {
+    return rangeError(env, "setThreads: threads must be an integer in [1, 1024], got " + numberText(v)), nullptr;
+  }
+#ifdef WIREGRAD_OPENBLAS
+  openblas_set_num_threads(static_cast<int>(v));
+#endif
+  ownSetThreads(static_cast<int>(v));
+  return nullptr;
+}
+
+napi_value Info(napi_env env, napi_callback_info) {
+  napi_value obj;
+  if (napi_create_object(env, &obj) != napi_ok) return nullptr;
+#ifdef WIREGRAD_OPENBLAS
+  setString(env, obj, "blas", "OpenBLAS");
+  setString(env, obj, "blasConfig", openblas_get_config());
+  setString(env, obj, "blasCore", openblas_get_corename());
+  const int parallel = openblas_get_parallel();  // 0 sequential, 1 pthreads, 2 OpenMP
+  setString(env, obj, "blasParallel", parallel == 2 ? "OpenMP" : parallel == 1 ? "pthreads" : "sequential");
+  setNumber(env, obj, "blasThreads", openblas_get_num_threads());
+  setString(env, obj, "blasLibrary", WIREGRAD_OPENBLAS_LIB);
+#else
+  setString(env, obj, "blas", "none (own cache-blocked OpenMP kernel)");
+#endif
+  setNumber(env, obj, "openmp", _OPENMP);
+  setNumber(env, obj, "ompThreads", ownThreads());
+  setString(env, obj, "march", WIREGRAD_MARCH);
+  setString(env, obj, "sanitizers", WIREGRAD_SANITIZERS);
+  return obj;
+}
+
+}  // namespace wiregrad
