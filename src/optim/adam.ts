@@ -1,0 +1,71 @@
+import { UsageError } from '../errors';
+import type { Node } from '../graph/node';
+import { Matrix } from '../tensor/matrix';
+import { Optimizer, OptimizerOptions } from './optimizer';
+
+export interface AdamOptions extends OptimizerOptions {
+  /** Decay of the first-moment average (default 0.9). */
+  beta1?: number;
+  /** Decay of the second-moment average (default 0.999). */
+  beta2?: number;
+  /** Added to √v̂ so that a parameter with tiny gradients does not take huge steps (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * Adam (Kingma & Ba): m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
+ * θ ← θ − lr · m̂ / (√v̂ + ε) with m̂ = m / (1 − β1ᵗ), v̂ = v / (1 − β2ᵗ).
+ * The bias corrections undo the zero start of m and v. t counts the steps in which this
+ * parameter had a gradient, so a parameter that sat some steps out is not over-corrected.
+ */
+export class Adam extends Optimizer {
+  readonly kind = 'adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  private readonly m: Matrix[];
+  private readonly v: Matrix[];
+  private readonly t: Int32Array;
+
+  constructor(params: readonly Node[], options: AdamOptions) {
+    super(params, options);
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.eps = options.eps ?? 1e-8;
+    for (const [name, b] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+      if (!(b >= 0 && b < 1)) throw new UsageError(`Adam: ${name} must be in [0, 1), got ${b}`);
+    }
+    if (!(this.eps > 0)) throw new UsageError(`Adam: eps must be > 0, got ${this.eps}`);
+    this.m = this.zerosLike();
+    this.v = this.zerosLike();
+    this.t = new Int32Array(this.params.length);
+  }
+
+  protected update(index: number, value: Matrix['data'], grad: Matrix['data'], lr: number): void {
+    const t = ++this.t[index];
+    const m = this.m[index].data;
+    const v = this.v[index].data;
+    const { beta1, beta2, eps } = this;
+    const stepSize = lr / (1 - beta1 ** t);
+    const root2 = Math.sqrt(1 - beta2 ** t);
+    for (let i = 0; i < value.length; i++) {
+      const g = grad[i];
+      m[i] = beta1 * m[i] + (1 - beta1) * g;
+      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
+      // √v̂ = √v / √(1 − β2ᵗ); folding the corrections into two scalars keeps the loop to one division
+      value[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / root2 + eps);
+    }
+  }
+
+  protected buffers(): Record<string, readonly Matrix[]> {
+    return { m: this.m, v: this.v };
+  }
+
+  protected settings(): Record<string, number | boolean> {
+    return { beta1: this.beta1, beta2: this.beta2, eps: this.eps };
+  }
+
+  protected override counts(): Int32Array {
+    return this.t;
+  }
+}
