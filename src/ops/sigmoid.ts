@@ -1,0 +1,44 @@
+import type { Node } from '../graph/node';
+import { OpKind } from './op';
+
+/**
+ * σ(x) in two branches so that no intermediate ever overflows: for x < 0 it is eˣ / (1 + eˣ),
+ * which exponentiates only non-positive numbers. The textbook eˣ / (1 + eˣ) alone is ∞/∞ = NaN
+ * past x ≈ 709; 1 / (1 + e⁻ˣ) alone reaches the right limit only through an intermediate ∞.
+ */
+export function sigmoidOf(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/**
+ * y = σ(x)
+ * dx = g ⊙ y ⊙ (1 − y)
+ */
+export const Sigmoid: OpKind = {
+  kind: 'Sigmoid',
+  arity: 1,
+  math: ['y = 1 / (1 + exp(−x))', 'dx = g ⊙ y ⊙ (1 − y)'],
+  shape: ([x]) => x,
+  forward({ inputs: [x], out }) {
+    const y = out.data;
+    const xd = x.data;
+    for (let i = 0; i < y.length; i++) y[i] = sigmoidOf(xd[i]);
+  },
+  backward({ out }, g, [dx]) {
+    if (!dx) return;
+    const y = out.data;
+    const gd = g.data;
+    for (let i = 0; i < gd.length; i++) dx.data[i] = gd[i] * y[i] * (1 - y[i]);
+  },
+  test: {
+    sample: (rng) => ({ shapes: [[1 + rng.int(3), 1 + rng.int(4)]], attrs: {} }),
+    mathjs: '1 / (1 + exp(-x))',
+    special: [40, -40, 800, -800],
+  },
+};
+
+export function sigmoid(x: Node, name?: string): Node {
+  return x.graph.apply(Sigmoid, [x], {}, name);
+}

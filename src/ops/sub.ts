@@ -1,0 +1,41 @@
+import type { Node } from '../graph/node';
+import { OpKind } from './op';
+import { broadcastRule, sumRowsInto } from './broadcast';
+
+/**
+ * y = a − b            (b is a's shape, or 1×n subtracted from every row)
+ * da = g;  db = −g, or minus the column sums of g when b was broadcast
+ */
+export const Sub: OpKind = {
+  kind: 'Sub',
+  arity: 2,
+  math: ['y = a − b (b may be one row, subtracted from every row)', 'da = g; db = −g (summed over rows when broadcast)'],
+  shape: ([a, b]) => broadcastRule(a, b),
+  forward({ inputs: [a, b], out }) {
+    const y = out.data;
+    const ad = a.data;
+    const bd = b.data;
+    if (b.rows === a.rows) for (let i = 0; i < y.length; i++) y[i] = ad[i] - bd[i];
+    else for (let i = 0; i < y.length; i++) y[i] = ad[i] - bd[i % b.cols];
+  },
+  backward({ inputs: [a, b] }, g, [da, db]) {
+    da?.data.set(g.data);
+    if (!db) return;
+    if (b.rows === a.rows) {
+      const gd = g.data;
+      for (let i = 0; i < gd.length; i++) db.data[i] = -gd[i];
+    } else sumRowsInto(g, db, -1);
+  },
+  test: {
+    sample: (rng) => {
+      const r = 1 + rng.int(4);
+      const c = 1 + rng.int(4);
+      return { shapes: [[r, c], [rng.int(2) === 0 ? r : 1, c]], attrs: {} };
+    },
+    badShapes: [[2, 3], [2, 4]],
+  },
+};
+
+export function sub(a: Node, b: Node, name?: string): Node {
+  return a.graph.apply(Sub, [a, b], {}, name);
+}
