@@ -1,4 +1,9 @@
 import { Command } from './command';
+import { demo } from './demo';
+import { graph } from './graph';
 
 /** Every `wiregrad` subcommand, in the order `wiregrad --help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  graph,
+  demo,
+];

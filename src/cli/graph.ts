@@ -1,0 +1,53 @@
+import * as path from 'node:path';
+import { UsageError } from '../errors';
+import { writeGraph } from '../io/render';
+import { BuiltinModel, builtinModels } from '../models/index';
+import { Command } from './command';
+import { ensureDir, shown } from './files';
+import { FlagDef, helpText, parseWith, positionals } from './flags';
+
+const flags: readonly FlagDef[] = [
+  { name: 'svg', help: 'also write MODEL.svg (laid out by Graphviz)' },
+  { name: 'png', help: 'also write MODEL.png' },
+  { name: 'lr', help: 'draw left to right instead of top to bottom' },
+  { name: 'out', value: 'DIR', default: 'graphs', help: 'folder for the files' },
+];
+
+export function findBuiltin(command: string, name: string): BuiltinModel {
+  const model = builtinModels.find((m) => m.name === name);
+  if (!model) throw new UsageError(`${command}: unknown model '${name}' (models: ${builtinModels.map((m) => m.name).join(', ')})`);
+  return model;
+}
+
+/** Exports the computation graph of a built-in model as DOT, and on request SVG and PNG. */
+export const graph: Command = {
+  name: 'graph',
+  summary: 'write the computation graph of a built-in model as DOT (and SVG/PNG)',
+  get help() {
+    return helpText(
+      'wiregrad graph MODEL [flags]',
+      'Builds the model and writes DIR/MODEL.dot; --svg and --png add the drawn graph beside it.',
+      [['MODEL', `one of: ${builtinModels.map((m) => m.name).join(', ')}`]],
+      flags,
+    );
+  },
+  async run(argv) {
+    const { values, positionals: rest, help } = parseWith('graph', argv, flags);
+    if (help) {
+      process.stdout.write(this.help);
+      return 0;
+    }
+    const [name] = positionals('graph', rest, ['MODEL']);
+    const model = findBuiltin('graph', name);
+    const out = ensureDir(String(values.out));
+    const { root } = model.build();
+    const files = await writeGraph(root, path.join(out, `${model.name}.dot`), {
+      title: `${model.name}: ${model.description}`,
+      rankdir: values.lr ? 'LR' : 'TB',
+      svg: values.svg === true,
+      png: values.png === true,
+    });
+    process.stdout.write(`${files.map(shown).join('\n')}\n`);
+    return 0;
+  },
+};
