@@ -30,8 +30,10 @@ export class BackwardPlan {
 
   constructor(readonly root: Node, forwardOrder: readonly Node[]) {
     const needsGrad = new Set<Node>();
+    // an injected node's gradient is observed, so its consumers must send theirs too, or its sum would be partial
     for (const n of forwardOrder) {
-      if (n.role === 'param' || (n.role === 'input' && n.requiresGrad) || n.inputs.some((i) => needsGrad.has(i))) needsGrad.add(n);
+      const viaInput = n.inputs.some((i, slot) => needsGrad.has(i) && !n.op.nonDifferentiable?.includes(slot));
+      if (n.role === 'param' || (n.role === 'input' && n.requiresGrad) || n.injections.size > 0 || viaInput) needsGrad.add(n);
     }
     // A node takes part when the root is it, something injects into it, or an active consumer sends to it.
     const receives = new Set<Node>([root]);
