@@ -37,3 +37,5 @@ export * from './losses/softmax-cross-entropy';
 export * from './losses/gaussian-kl';
 export * from './testing/gradcheck';
 export * from './testing/matchers';
+export * from './testing/random-graph';
+export * from './testing/reference';
