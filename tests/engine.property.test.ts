@@ -1,6 +1,6 @@
 import { Matrix, Node, registry } from '../src';
 import { randomGraph, RandomGraph } from '../src/testing/random-graph';
-import { compareWithReference, needingGradient, portedNumericGradient, reachable, referenceBackward } from '../src/testing/reference';
+import { compareWithReference, needingGradient, portedNumericGradient, referenceBackward, referenceOrder } from '../src/testing/reference';
 
 const GRAPHS = 200;
 const FD_GRAPHS = 50;
@@ -20,7 +20,7 @@ function expectedEdges(rg: RandomGraph, n: Node, receives: Map<Node, Float64Arra
   const edges = [...n.injections.keys()];
   if (n === rg.root) edges.push('seed');
   if (wants.has(n)) {
-    for (const c of reachable(rg.root)) {
+    for (const c of referenceOrder(rg.root)) {
       if (!receives.has(c) || c.stopped) continue;
       c.inputs.forEach((x, slot) => {
         if (x === n && !c.op.nonDifferentiable?.includes(slot)) edges.push(`${c.name}#${slot}`);
@@ -44,7 +44,7 @@ describe('randomly wired graphs', () => {
     const seen = { fanOut: 0, twin: 0, injected: 0, stopped: 0, ref: 0, dangling: 0, kinds: new Set<string>() };
     for (let seed = 0; seed < GRAPHS; seed++) {
       const rg = randomGraph(seed);
-      const live = new Set(reachable(rg.root));
+      const live = new Set(referenceOrder(rg.root));
       for (const n of rg.graph.nodes) {
         seen.kinds.add(n.kind);
         if (rg.graph.nodes.filter((c) => c.inputs.includes(n)).length > 1) seen.fanOut++;
@@ -64,7 +64,7 @@ describe('randomly wired graphs', () => {
     let compared = 0;
     for (let seed = 0; seed < GRAPHS; seed++) {
       const rg = randomGraph(seed);
-      const live = reachable(rg.root);
+      const live = referenceOrder(rg.root);
       for (const n of live) n.recordGradients(true);
       spies.forEach((s) => s.mockClear());
       rg.graph.backward(rg.root);
@@ -100,7 +100,7 @@ describe('randomly wired graphs', () => {
       rg.graph.backward(rg.root);
       const analytic = new Map([...rg.params, ...rg.inputs].map((n) => [n, n.grad?.clone() ?? new Matrix(n.rows, n.cols)]));
       for (const [n, a] of analytic) {
-        if (!reachable(rg.root).includes(n)) continue;
+        if (!referenceOrder(rg.root).includes(n)) continue;
         const numeric = portedNumericGradient(rg.root, n);
         for (let i = 0; i < a.size; i++) {
           const err = Math.abs(a.data[i] - numeric.data[i]);

@@ -19,7 +19,7 @@ export function referenceBackward(root: Node, seed?: Matrix): Map<Node, Float64A
   }
   if (seed !== undefined) checkMatrixFits(root, seed, 'referenceBackward seed');
   root.graph.forward(root);
-  const order = reachable(root);
+  const order = referenceOrder(root);
   const grads = new Map<Node, Float64Array>();
   const addInto = (node: Node, g: Matrix): void => {
     checkMatrixFits(node, g, 'referenceBackward');
@@ -51,7 +51,7 @@ export function referenceBackward(root: Node, seed?: Matrix): Map<Node, Float64A
 }
 
 /** Every node `root` reads, itself included, inputs before consumers (plain recursive DFS). */
-export function reachable(root: Node): Node[] {
+export function referenceOrder(root: Node): Node[] {
   const order: Node[] = [];
   const state = new Map<Node, 'open' | 'done'>();
   const visit = (n: Node): void => {
@@ -74,7 +74,7 @@ export function reachable(root: Node): Node[] {
  */
 export function needingGradient(root: Node): Set<Node> {
   const wants = new Set<Node>();
-  for (const n of reachable(root)) {
+  for (const n of referenceOrder(root)) {
     const trainable = n.role === 'param' || (n.role === 'input' && n.requiresGrad) || n.injections.size > 0;
     if (trainable || n.inputs.some((x, slot) => wants.has(x) && !n.op.nonDifferentiable?.includes(slot))) wants.add(n);
   }
@@ -91,7 +91,7 @@ export function portedNumericGradient(root: Node, node: Node, options: { seed?: 
   if (node.inputs.length > 0 || node.kind === 'Ref') throw new WiringError(`portedNumericGradient: ${node.describe()} is not a leaf`);
   const graph = root.graph;
   const eps = options.eps ?? 1e-6;
-  const order = reachable(root);
+  const order = referenceOrder(root);
   if (!order.includes(node)) throw new WiringError(`portedNumericGradient: ${root.describe()} does not read ${node.describe()}`);
   const intercepted = order.find((n) => n.interceptor !== null);
   if (intercepted) throw new WiringError(`portedNumericGradient: ${intercepted.describe()} has an interceptor, which no objective describes`);
@@ -167,7 +167,7 @@ export function compareWithReference(root: Node, options: { seed?: Matrix; rtol?
         ? `${m.node.describe()}: the engine has ${m.engine === null ? 'no gradient' : 'a gradient'}, the reference ${m.reference === null ? 'none' : 'one'}`
         : `${m.node.describe()} element ${m.index}: engine ${m.engine}, reference ${m.reference}`,
   });
-  for (const n of reachable(root)) {
+  for (const n of referenceOrder(root)) {
     const eg = n.grad;
     const rg = reference.get(n);
     const trainable = n.role === 'param' || (n.role === 'input' && n.requiresGrad);
