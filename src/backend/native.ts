@@ -1,0 +1,114 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from '../errors';
+import { FloatArray } from '../tensor/matrix';
+import { Backend } from './backend';
+
+/** What the addon (native/addon.cc) exports. */
+export interface NativeAddon {
+  sgemm: GemmFn<Float32Array>;
+  dgemm: GemmFn<Float64Array>;
+  setThreads(threads: number): void;
+  info(): NativeInfo;
+}
+
+type GemmFn<T> = (
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: T, aOffset: number, lda: number, b: T, bOffset: number, ldb: number,
+  beta: number, c: T, cOffset: number, ldc: number,
+) => void;
+
+/** The addon's description of itself; the blas* fields are there when it links OpenBLAS. */
+export interface NativeInfo {
+  blas: string;
+  blasConfig?: string;
+  blasCore?: string;
+  blasParallel?: string;
+  blasThreads?: number;
+  blasLibrary?: string;
+  /** The _OPENMP date the addon was compiled with, e.g. 201511. */
+  openmp: number;
+  ompThreads: number;
+  march: string;
+  sanitizers: string;
+}
+
+export interface NativeLoad {
+  addon: NativeAddon | null;
+  /** The file that loaded, when one did. */
+  path: string | null;
+  /** Every path tried, in order, with why it did not load. */
+  tried: { path: string; error: string }[];
+}
+
+/** The repository (or installed package) root: this file sits in src/backend or dist/backend. */
+const packageRoot = path.resolve(__dirname, '..', '..');
+
+/**
+ * Where the addon may be. WIREGRAD_NATIVE_ADDON names one file and then only that one is tried,
+ * so that a variant build (sanitizers, no OpenBLAS) is never silently replaced by the default.
+ */
+export function addonCandidates(): string[] {
+  const explicit = process.env.WIREGRAD_NATIVE_ADDON;
+  if (explicit) return [path.resolve(explicit)];
+  return ['Release', 'Debug'].map((d) => path.join(packageRoot, 'build', d, 'wiregrad_native.node'));
+}
+
+let loaded: NativeLoad | null = null;
+let threads: number | null = null;
+
+/** Loads the addon once; never throws: a failure is recorded with every path tried. */
+export function loadNative(): NativeLoad {
+  if (loaded) return loaded;
+  const tried: NativeLoad['tried'] = [];
+  for (const file of addonCandidates()) {
+    if (!fs.existsSync(file)) {
+      tried.push({ path: file, error: 'no such file (run `npm install` or `node scripts/build-native.js`)' });
+      continue;
+    }
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const addon = require(file) as NativeAddon;
+      if (threads !== null) addon.setThreads(threads);
+      loaded = { addon, path: file, tried: [...tried, { path: file, error: '' }] };
+      return loaded;
+    } catch (e) {
+      tried.push({ path: file, error: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+    }
+  }
+  loaded = { addon: null, path: null, tried };
+  return loaded;
+}
+
+/** The addon if it has been loaded already; never loads it. */
+export function loadedAddon(): NativeAddon | null {
+  return loaded?.addon ?? null;
+}
+
+/**
+ * Threads for the native products: sizes OpenBLAS's pool and the addon's own OpenMP loops.
+ * The TypeScript backend is single-threaded and ignores it. Applied now if the addon is loaded,
+ * else when it loads.
+ */
+export function setThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new UsageError(`setThreads: threads must be an integer in [1, 1024], got ${String(n)}`);
+  threads = n;
+  loadedAddon()?.setThreads(n);
+}
+
+/** The thread count last set, or null when the library defaults (OMP_NUM_THREADS, all cores) apply. */
+export function threadsSetting(): number | null {
+  return threads;
+}
+
+/** The addon as a Backend: the typed arrays and offsets go across as they are, no copies. */
+export function nativeBackendOf(addon: NativeAddon): Backend {
+  return {
+    name: 'native',
+    gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) {
+      // The addon checks that b and c have a's type too, naming the one that does not.
+      const fn = (a instanceof Float32Array ? addon.sgemm : addon.dgemm) as GemmFn<FloatArray>;
+      fn(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    },
+  };
+}
