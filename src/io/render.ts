@@ -1,10 +1,11 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'fs';
-import { dirname } from 'path';
+import { existsSync, mkdirSync } from 'fs';
+import { dirname, join } from 'path';
 import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import type { Viz } from '@viz-js/viz';
 import { IoError, UsageError } from '../errors';
 import { DotOptions, toDot } from '../graph/dot';
 import type { Node } from '../graph/node';
+import { writeFileAtomic } from './atomic';
 
 // Both renderers are loaded on first use: importing wiregrad must not pay for (or fail on) a
 // WebAssembly Graphviz or a native rasteriser that a program never calls.
@@ -20,7 +21,7 @@ export async function renderSvg(dot: string): Promise<string> {
   return result.output;
 }
 
-export interface PngOptions {
+export interface SvgToPngOptions {
   /** Pixels per SVG point (default 2, sharp on high-density screens). */
   scale?: number;
   /** Any CSS colour; default white, so the image is never transparent. */
@@ -28,15 +29,14 @@ export interface PngOptions {
 }
 
 /** A PNG of an SVG document, drawn with the DejaVu fonts of the system. */
-export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
+export function svgToPng(svg: string, options: SvgToPngOptions = {}): Buffer {
   const scale = options.scale ?? 2;
   if (!(scale > 0 && scale <= 16)) throw new UsageError(`svgToPng: scale must be in (0, 16], got ${scale}`);
   const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   const resvgOptions: ResvgRenderOptions = {
     background: options.background ?? '#ffffff',
     fitTo: { mode: 'zoom', value: scale },
-    // Graphviz names Helvetica/Arial, absent here; DejaVu Sans is the sans-serif that is.
-    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+    font: pngFonts(),
     logLevel: 'off',
   };
   try {
@@ -44,6 +44,18 @@ export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
   } catch (e) {
     throw new UsageError(`svgToPng: the SVG could not be drawn: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Graphviz lays text out with Helvetica's widths and places each line of an HTML label from
+ * its left end, so a wider font runs over the box. DejaVu Sans Condensed is close to
+ * Helvetica's widths; loaded alone, it answers for every family the SVG names.
+ */
+const CONDENSED = ['DejaVuSansCondensed.ttf', 'DejaVuSansCondensed-Bold.ttf'].map((f) => join('/usr/share/fonts/truetype/dejavu', f));
+
+function pngFonts(): NonNullable<ResvgRenderOptions['font']> {
+  if (CONDENSED.every((f) => existsSync(f))) return { loadSystemFonts: false, fontFiles: CONDENSED, defaultFontFamily: 'DejaVu Sans' };
+  return { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' };
 }
 
 export interface WriteGraphOptions extends DotOptions {
@@ -67,19 +79,11 @@ export async function writeGraph(root: Node | readonly Node[], path: string, opt
     if (options.svg) files.push([`${base}.svg`, svg]);
     if (options.png) files.push([`${base}.png`, svgToPng(svg)]);
   }
-  for (const [file, content] of files) writeFileAtomic(file, content);
-  return files.map(([file]) => file);
-}
-
-/** Writes to a temporary file beside `path`, then renames it over: a reader never sees half a file. */
-export function writeFileAtomic(path: string, content: string | Buffer): void {
-  const temp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, content);
-    renameSync(temp, path);
   } catch (e) {
-    rmSync(temp, { force: true });
-    throw new IoError(`cannot write '${path}': ${(e as Error).message}`);
+    throw new IoError(`${dirname(path)}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  for (const [file, content] of files) writeFileAtomic(file, typeof content === 'string' ? Buffer.from(content) : content);
+  return files.map(([file]) => file);
 }
