@@ -6,8 +6,8 @@ import { OpKind } from './op';
 /**
  * y = [x₀ x₁ … xₖ]       (side by side along columns; every input has the same rows)
  * dxᵢ = the columns of g that xᵢ filled
- * Rows are copied one at a time: in a row-major buffer each input's block is strided by the
- * output width, which is what the original got wrong for more than one row.
+ * In the row-major output, row i of input x starts at i·(output width) + (columns before x):
+ * the stride is the output's width, not x's (the original got this wrong for more than one row).
  */
 export const Concat: OpKind = {
   kind: 'Concat',
@@ -20,19 +20,24 @@ export const Concat: OpKind = {
   },
   forward({ inputs, out }) {
     const y = out.data;
+    const width = out.cols;
     let offset = 0;
     for (const x of inputs) {
-      for (let i = 0; i < x.rows; i++) y.set(x.data.subarray(i * x.cols, (i + 1) * x.cols), i * out.cols + offset);
+      const xd = x.data;
+      for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) y[i * width + offset + j] = xd[i * x.cols + j];
       offset += x.cols;
     }
   },
   backward({ inputs, out }, g, grads) {
+    const gd = g.data;
+    const width = out.cols;
     let offset = 0;
-    inputs.forEach((x, slot) => {
+    for (let slot = 0; slot < inputs.length; slot++) {
+      const x = inputs[slot];
       const dx = grads[slot];
-      if (dx) for (let i = 0; i < x.rows; i++) dx.data.set(g.data.subarray(i * out.cols + offset, i * out.cols + offset + x.cols), i * x.cols);
+      if (dx) for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) dx.data[i * x.cols + j] = gd[i * width + offset + j];
       offset += x.cols;
-    });
+    }
   },
   test: {
     sample: (rng) => {

@@ -14,13 +14,16 @@ export const Slice: OpKind<{ from: number; to: number }> = {
     Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from < to && to <= x[1]
       ? [x[0], to - from]
       : `the column range [${from}, ${to}) must be non-empty integers within the ${x[1]} columns of x (${shapeText(x)})`,
-  forward({ inputs: [x], out, attrs: { from, to } }) {
-    for (let i = 0; i < x.rows; i++) out.data.set(x.data.subarray(i * x.cols + from, i * x.cols + to), i * out.cols);
+  forward({ inputs: [x], out, attrs: { from } }) {
+    const y = out.data;
+    const xd = x.data;
+    for (let i = 0; i < x.rows; i++) for (let j = 0; j < out.cols; j++) y[i * out.cols + j] = xd[i * x.cols + from + j];
   },
   backward({ inputs: [x], out, attrs: { from } }, g, [dx]) {
     if (!dx) return;
+    const gd = g.data;
     dx.data.fill(0);
-    for (let i = 0; i < x.rows; i++) dx.data.set(g.data.subarray(i * out.cols, (i + 1) * out.cols), i * x.cols + from);
+    for (let i = 0; i < x.rows; i++) for (let j = 0; j < out.cols; j++) dx.data[i * x.cols + from + j] = gd[i * out.cols + j];
   },
   test: {
     // `to` ≥ 2 always, so the one-column input in badShapes is out of range whatever the sample
