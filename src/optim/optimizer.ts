@@ -1,14 +1,9 @@
 import { CheckpointError, UsageError } from '../errors';
 import type { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
+import type { OptimizerState } from '../io/checkpoint';
 import { Matrix } from '../tensor/matrix';
 import { constantLr, LrSchedule } from './schedule';
-
-/** Optimizer state as checkpoints store it: named matrices plus string metadata. */
-export interface OptimizerState {
-  tensors: Record<string, Matrix>;
-  meta: Record<string, string>;
-}
 
 export interface OptimizerOptions {
   /** A fixed learning rate, or a schedule giving it from the step count (0 for the first step). */
