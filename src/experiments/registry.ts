@@ -1,0 +1,5 @@
+import { Experiment } from './experiment';
+import { hebbian } from './hebbian';
+
+/** Every experiment `wiregrad experiment NAME` can run. */
+export const experiments: readonly Experiment[] = [hebbian];
