@@ -1,4 +1,4 @@
-import { concat, exp, gaussianKL, Graph, init, Matrix, Rng, scale, ShapeError, softmaxCrossEntropy, sum, tanh } from '../src';
+import { bce, concat, exp, gaussianKL, Graph, init, Matrix, Rng, scale, ShapeError, softmaxCrossEntropy, sum, tanh } from '../src';
 
 describe('named regressions', () => {
   it('Concat with more than one row', () => {
@@ -101,5 +101,22 @@ describe('SoftmaxCrossEntropy labels', () => {
       expected -= Math.log(Math.exp(row[label]) / row.reduce((s, v) => s + Math.exp(v), 0));
     });
     expect(graph.forward(loss).data[0]).toBeCloseTo(expected / 2, 12);
+  });
+});
+
+describe('BCE clamping', () => {
+  it.each([
+    ['float64', 1e-12],
+    ['float32', 1e-7],
+  ] as const)('a saturated wrong prediction in %s costs −ln ε and still has a finite, corrective gradient', (dtype, eps) => {
+    const graph = new Graph({ dtype });
+    const p = graph.param('p', Matrix.from([[1, 0]], dtype));
+    const t = graph.constant('t', Matrix.from([[0, 1]], dtype));
+    const loss = bce(p, t, 'sum');
+    expect(graph.forward(loss).data[0]).toBeCloseTo(-2 * Math.log(eps), 3);
+    graph.backward(loss);
+    const [dHigh, dLow] = Array.from(p.grad!.data);
+    expect(Number.isFinite(dHigh) && dHigh > 0).toBe(true);
+    expect(Number.isFinite(dLow) && dLow < 0).toBe(true);
   });
 });

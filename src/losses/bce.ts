@@ -10,7 +10,7 @@ import { pairedLossShape, Reduction, reductionDivisor, reductions } from './redu
  * x > 36.7 in float64 (x > 17.3 in float32), and ln 0 = −∞ would then poison the loss and its
  * gradient. Clamping to [ε, 1 − ε] bounds each term by −ln ε and the gradient by 1/(ε(1 − ε)).
  * The probabilities of float32 nearest 1 are 1 − 6e−8, 1 − 1.2e−7, …: ε = 1e−7 sits at that
- * resolution, so exactly 1 costs what its representable neighbours cost (16.1 per term), not a
+ * resolution, so exactly 1 costs about what its representable neighbours cost (16.1 per term), not a
  * far larger bound. float64 affords ε = 1e−12 (27.6 per term), which only clamps probabilities
  * no model means.
  */
