@@ -1,5 +1,5 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { setThreads } from '../backend/native';
 import { UsageError } from '../errors';
 import { DType } from '../tensor/matrix';
 import { choiceFlag, FlagSpec, intFlag, parseFlags } from './command';
@@ -18,7 +18,7 @@ export interface FlagDef {
 export const commonFlags: readonly FlagDef[] = [
   { name: 'seed', value: 'N', default: 1, help: 'seed of the one random generator: same seed, same run' },
   { name: 'dtype', value: 'float32|float64', default: 'float64', help: 'number type of the graph' },
-  { name: 'threads', value: 'N', default: 1, help: 'threads for the native matrix products (1 is fastest on a busy machine)' },
+  { name: 'threads', value: 'N', help: 'threads of the native matrix products (default: $WIREGRAD_THREADS, else 1)' },
 ];
 
 /** `--out DIR` with its per-model default. */
@@ -67,12 +67,17 @@ export interface CommonOptions {
   threads: number;
 }
 
+/** Reads --seed, --dtype and --threads, and sizes the native thread pool. */
 export function readCommon(command: string, values: ParsedFlags['values']): CommonOptions {
-  return {
+  const common: CommonOptions = {
     seed: intFlag(command, 'seed', values.seed, 0, 2 ** 32 - 1),
     dtype: choiceFlag(command, 'dtype', values.dtype, ['float32', 'float64'] as const),
-    threads: intFlag(command, 'threads', values.threads, 1, Math.max(1, os.cpus().length * 4)),
+    threads: intFlag(command, 'threads', values.threads ?? process.env.WIREGRAD_THREADS ?? '1', 1, 1024),
   };
+  // One thread unless asked: on a shared 2-core machine a second BLAS thread that has to wait
+  // for a busy core makes every product slower, not faster.
+  setThreads(common.threads);
+  return common;
 }
 
 /** The output folder: --out if given, else runs/<model>. */

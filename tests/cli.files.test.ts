@@ -1,0 +1,32 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { savePlot, saveFile } from '../src/cli/files';
+
+describe('CLI output files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiregrad-files-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a plot as SVG and PNG', () => {
+    const files = savePlot(path.join(dir, 'loss'), [{ name: 'loss', y: [3, 2, 1] }], { title: 'loss' });
+    expect(files).toEqual([path.join(dir, 'loss.svg'), path.join(dir, 'loss.png')]);
+    expect(fs.readFileSync(files[0], 'utf8')).toContain('<svg');
+    expect([...fs.readFileSync(files[1]).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+  });
+
+  it('a failed save leaves the existing files as they were and no temp file behind', () => {
+    const base = path.join(dir, 'loss');
+    fs.writeFileSync(`${base}.svg`, 'old svg');
+    fs.writeFileSync(`${base}.png`, 'old png');
+    expect(() => savePlot(base, [{ name: 'loss', y: [1], color: 'red' }], { title: 'loss' })).toThrow(/#rrggbb/);
+    // the target is a folder: the rename fails after the temp file was written
+    fs.mkdirSync(path.join(dir, 'taken'));
+    expect(() => saveFile(path.join(dir, 'taken'), 'new')).toThrow(/taken: cannot write/);
+    expect(fs.readFileSync(`${base}.svg`, 'utf8')).toBe('old svg');
+    expect(fs.readFileSync(`${base}.png`, 'utf8')).toBe('old png');
+    expect(fs.readdirSync(dir).sort()).toEqual(['loss.png', 'loss.svg', 'taken']);
+  });
+});
