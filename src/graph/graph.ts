@@ -195,8 +195,9 @@ export class Graph {
     if (n.role === 'op') {
       if (n.kind === 'Ref' && n.inputs.length === 0) throw new WiringError(`forward: ${n.describe()} was never bound`);
       n.op.forward(n.ctx);
-      if (this.checkNumerics) checkFinite(n, n.value, 'produced');
     }
+    // leaves too: a parameter an update has broken must be named itself, not its first consumer
+    if (this.checkNumerics) checkFinite(n, n.value, n.role === 'op' ? 'produced' : 'holds');
     n.computedEpoch = this.epoch;
   }
 
