@@ -69,6 +69,11 @@ export function loadNative(): NativeLoad {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const addon = require(file) as NativeAddon;
+      const missing = (['sgemm', 'dgemm', 'setThreads', 'info'] as const).filter((f) => typeof addon?.[f] !== 'function');
+      if (missing.length > 0) {
+        tried.push({ path: file, error: `loaded, but it is not the wiregrad addon (no ${missing.join(', ')})` });
+        continue;
+      }
       if (threads !== null) addon.setThreads(threads);
       loaded = { addon, path: file, tried: [...tried, { path: file, error: '' }] };
       return loaded;
