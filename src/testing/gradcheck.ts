@@ -128,13 +128,10 @@ function localise(
   compare: (n: Node, a: Matrix, nu: Matrix) => NodeCheck,
 ): Culprit | null {
   const graph = root.graph;
-  const consumers = new Map<Node, Node[]>();
-  for (const c of order) for (const inp of c.inputs) if (!(consumers.get(inp) ?? []).includes(c)) consumers.set(inp, [...(consumers.get(inp) ?? []), c]);
   const reversed = [...order].reverse();
-  for (const n of reversed) {
-    if (n === root) continue;
-    for (const x of n.inputs) x.recordGradients(true);
-  }
+  const recordingBefore = new Set(order.filter((n) => n.recording));
+  // the root's inputs too: the root itself may be the broken op (a loss kind)
+  for (const n of order) for (const x of n.inputs) x.recordGradients(true);
   graph.invalidate();
   graph.backward(root);
   try {
@@ -154,7 +151,7 @@ function localise(
     }
     return null;
   } finally {
-    for (const n of order) n.recordGradients(false);
+    for (const n of order) n.recordGradients(recordingBefore.has(n));
     graph.invalidate();
   }
 }
