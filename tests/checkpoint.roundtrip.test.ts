@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CheckpointError, DType, Graph, graphFingerprint, init, IoError, loadCheckpoint, Matrix, readCheckpoint, Rng, saveCheckpoint } from '../src';
+import { CheckpointError, DType, encodeCheckpoint, Graph, graphFingerprint, init, IoError, loadCheckpoint, Matrix, readCheckpoint, Rng, saveCheckpoint } from '../src';
 
 let dir: string;
 beforeEach(() => {
@@ -108,6 +108,10 @@ describe('checkpoint round trip', () => {
     g.param('optim.x', new Matrix(1, 1));
     expect(() => saveCheckpoint(file, g)).toThrow(CheckpointError);
     expect(() => saveCheckpoint(file, model('float64', new Rng(8)), { metadata: { 'wiregrad.fingerprint': 'x' } })).toThrow(/reserved/);
+    const h = new Graph();
+    h.param('__metadata__', new Matrix(1, 1));
+    expect(() => saveCheckpoint(file, h)).toThrow(`${file}: tensor name '__metadata__' is reserved`);
+    expect(() => encodeCheckpoint([['a', new Matrix(1, 1)], ['a', new Matrix(1, 1)]], {}, 'x.safetensors')).toThrow("x.safetensors: tensor name 'a' is used twice");
     expect(fs.existsSync(file)).toBe(false);
   });
 

@@ -81,7 +81,7 @@ export function saveCheckpoint(path: string, graph: Graph, options: SaveOptions 
   };
   const tensors: [string, Matrix][] = [];
   for (const p of graph.parameters()) {
-    if (p.name.startsWith(OPTIM_PREFIX) || p.name === METADATA) fail(`parameter name '${p.name}' is reserved in checkpoints`);
+    if (p.name.startsWith(OPTIM_PREFIX)) fail(`parameter name '${p.name}' starts with the reserved prefix '${OPTIM_PREFIX}'`);
     tensors.push([p.name, p.value]);
   }
   const metadata: Record<string, string> = {};
@@ -102,16 +102,20 @@ export function saveCheckpoint(path: string, graph: Graph, options: SaveOptions 
     }
   }
   metadata[FINGERPRINT_KEY] = graphFingerprint(graph);
-  writeFileAtomic(path, encodeCheckpoint(tensors, metadata));
+  writeFileAtomic(path, encodeCheckpoint(tensors, metadata, path));
 }
 
-/** The bytes of a checkpoint holding `tensors` in the given order. */
-export function encodeCheckpoint(tensors: readonly (readonly [string, Matrix])[], metadata: Record<string, string>): Uint8Array {
+/** The bytes of a checkpoint holding `tensors` in the given order; `name` is quoted in errors. */
+export function encodeCheckpoint(tensors: readonly (readonly [string, Matrix])[], metadata: Record<string, string>, name = 'checkpoint'): Uint8Array {
   const header: Record<string, unknown> = {};
   let offset = 0;
-  for (const [name, m] of tensors) {
+  for (const [tensor, m] of tensors) {
+    if (tensor.length === 0 || tensor === METADATA || Object.hasOwn(header, tensor)) {
+      const why = tensor.length === 0 ? 'empty' : tensor === METADATA ? 'reserved' : 'used twice';
+      throw new CheckpointError(`${name}: tensor name '${tensor}' is ${why}`);
+    }
     const end = offset + m.data.byteLength;
-    define(header, name, { dtype: CODE[m.dtype], shape: [m.rows, m.cols], data_offsets: [offset, end] });
+    define(header, tensor, { dtype: CODE[m.dtype], shape: [m.rows, m.cols], data_offsets: [offset, end] });
     offset = end;
   }
   header[METADATA] = metadata;
