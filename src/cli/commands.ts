@@ -1,5 +1,6 @@
 import { Command } from './command';
 import { demo } from './demo';
+import { doctor } from './doctor';
 import { experiment } from './experiment';
 import { graph } from './graph';
 
@@ -8,4 +9,5 @@ export const commands: readonly Command[] = [
   graph,
   demo,
   experiment,
+  doctor,
 ];
