@@ -1,6 +1,7 @@
+import { constants as bufferConstants } from 'buffer';
 import * as fs from 'fs';
 import * as zlib from 'zlib';
-import { IdxError } from '../errors';
+import { IdxError, UsageError } from '../errors';
 import { DType, Matrix } from '../tensor/matrix';
 
 /**
@@ -43,22 +44,25 @@ const TYPES: readonly TypeInfo[] = [
   { code: 0x0e, type: 'float64', size: 8 },
 ];
 
+/** The largest Buffer Node can allocate: a larger gunzip limit is itself an error in zlib. */
+const MAX_LENGTH = bufferConstants.MAX_LENGTH;
+
 const hex = (v: number): string => `0x${v.toString(16).padStart(2, '0')}`;
 
 /** Parses IDX bytes, raw or gzipped; `name` (usually the path) is quoted in every error. */
 export function parseIdx(bytes: Uint8Array, name: string, options: IdxOptions = {}): IdxTensor {
   const maxBytes = options.maxBytes ?? IDX_MAX_BYTES;
-  const fail = (offset: number, what: string, where = 'byte'): never => {
-    throw new IdxError(`${name}: ${where} ${offset}: ${what}`);
-  };
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new UsageError(`parseIdx: maxBytes must be a positive integer, got ${maxBytes}`);
   let buf = bytes;
   let where = 'byte';
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    buf = gunzip(bytes, name, maxBytes + 4 + 4 * IDX_MAX_DIMS);
+    buf = gunzip(bytes, name, Math.min(maxBytes + 4 + 4 * IDX_MAX_DIMS, MAX_LENGTH));
     // Offsets past this point count in the decompressed stream, which is what a reader can inspect.
     where = 'decompressed byte';
   }
-  const at = (offset: number, what: string): never => fail(offset, what, where);
+  const at = (offset: number, what: string): never => {
+    throw new IdxError(`${name}: ${where} ${offset}: ${what}`);
+  };
 
   if (buf.length === 0) at(0, 'empty file; an IDX file starts with a 4-byte magic number');
   if (buf.length < 4) at(buf.length, `truncated in the magic number (${buf.length} of 4 bytes)`);

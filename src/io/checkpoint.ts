@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { CheckpointError } from '../errors';
 import type { Graph } from '../graph/graph';
-import { arrayFor, DType, Matrix, shapeText } from '../tensor/matrix';
+import type { Node } from '../graph/node';
+import { DType, Matrix, shapeText } from '../tensor/matrix';
 import { writeFileAtomic } from './atomic';
 
 /**
@@ -221,7 +222,7 @@ export function parseCheckpoint(bytes: Uint8Array, name: string): CheckpointCont
 
   const tensors = new Map<string, Matrix>();
   for (const e of entries) {
-    const m = new Matrix(e.rows, e.cols, e.dtype, arrayFor(e.dtype, e.rows * e.cols));
+    const m = new Matrix(e.rows, e.cols, e.dtype);
     // A byte copy keeps every bit, NaN payloads included, which a float round trip might not.
     const target = new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength);
     target.set(bytes.subarray(dataStart + e.begin, dataStart + e.end));
@@ -239,7 +240,7 @@ export function loadCheckpoint(path: string, graph: Graph, options: LoadOptions 
   };
   const { tensors, metadata } = readCheckpoint(path);
   const params = graph.parameters();
-  const assignments: [(typeof params)[number], Matrix][] = [];
+  const assignments: [Node, Matrix][] = [];
   for (const p of params) {
     const m = tensors.get(p.name);
     if (!m) {
