@@ -6,6 +6,7 @@ import { SoftmaxCrossEntropy } from '../losses/softmax-cross-entropy';
 import { Add } from './add';
 import { Concat } from './concat';
 import { Exp } from './exp';
+import { GridStep } from './grid-step';
 import { Inner } from './inner';
 import { Log } from './log';
 import { Mean } from './mean';
@@ -32,6 +33,7 @@ export const registry: readonly AnyOpKind[] = [
   Add, Sub, Mul, Scale, Inner, Concat, Slice,
   Tanh, Sigmoid, ReLU, Exp, Log, Sin, Square,
   Sum, Mean,
+  GridStep,
   MSE, BCE, BCEWithLogits, SoftmaxCrossEntropy, GaussianKL,
 ];
 
