@@ -2,10 +2,14 @@ import { Command } from './command';
 import { demo } from './demo';
 import { doctor } from './doctor';
 import { experiment } from './experiment';
+import { generate } from './generate';
 import { graph } from './graph';
+import { train } from './train';
 
 /** Every `wiregrad` subcommand, in the order `wiregrad --help` lists them. */
 export const commands: readonly Command[] = [
+  train,
+  generate,
   graph,
   demo,
   experiment,

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { setThreads } from '../backend/native';
 import { UsageError } from '../errors';
 import { DType } from '../tensor/matrix';
@@ -14,16 +13,13 @@ export interface FlagDef {
   help: string;
 }
 
-/** The flags every training and sampling command shares. */
-export const commonFlags: readonly FlagDef[] = [
-  { name: 'seed', value: 'N', default: 1, help: 'seed of the one random generator: same seed, same run' },
-  { name: 'dtype', value: 'float32|float64', default: 'float64', help: 'number type of the graph' },
-  { name: 'threads', value: 'N', help: 'threads of the native matrix products (default: $WIREGRAD_THREADS, else 1)' },
-];
-
-/** `--out DIR` with its per-model default. */
-export function outFlag(what = 'runs/<model>'): FlagDef {
-  return { name: 'out', value: 'DIR', default: what, help: 'folder for the files written' };
+/** The flags every training and sampling command shares, with that command's defaults. */
+export function commonFlags(defaults: { seed: number | string; dtype: DType | string }): FlagDef[] {
+  return [
+    { name: 'seed', value: 'N', default: defaults.seed, help: 'seed of the one random generator: same seed, same run' },
+    { name: 'dtype', value: 'float32|float64', default: defaults.dtype, help: 'number type of the graph' },
+    { name: 'threads', value: 'N', help: 'threads of the native matrix products (default: $WIREGRAD_THREADS, else 1)' },
+  ];
 }
 
 /** The whole `--help` text: usage, what it does, arguments, and every flag with its default. */
@@ -78,12 +74,6 @@ export function readCommon(command: string, values: ParsedFlags['values']): Comm
   // for a busy core makes every product slower, not faster.
   setThreads(common.threads);
   return common;
-}
-
-/** The output folder: --out if given, else runs/<model>. */
-export function outDir(values: ParsedFlags['values'], model: string): string {
-  const given = values.out;
-  return typeof given === 'string' && given !== 'runs/<model>' ? given : path.join('runs', model);
 }
 
 /** Exactly `count` positional arguments, or a usage error that names what is missing or extra. */

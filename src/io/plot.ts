@@ -12,6 +12,8 @@ export interface Series {
   dashed?: boolean;
   /** Draw a dot at every point and no line. */
   points?: boolean;
+  /** Line width in pixels (default 2). */
+  width?: number;
 }
 
 export interface PlotOptions {
@@ -57,10 +59,11 @@ export function linePlot(series: readonly Series[], options: PlotOptions): strin
   const ys = prepared.flatMap((s) => s.pts.map((p) => p[1])).filter(finite);
   const [x0, x1] = range(xs);
   const [y0, y1] = range(ys);
-  const xTicks = niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 90)));
+  // x spans the data exactly (a series has a first and a last point); y gets round ends.
+  const xTicks = niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))).filter((t) => t >= x0 - 1e-9 * (x1 - x0) && t <= x1 + 1e-9 * (x1 - x0));
   const yTicks = logY ? logTicks(y0, y1) : niceTicks(y0, y1, Math.max(2, Math.floor(plotH / 55)));
-  const xLo = Math.min(x0, xTicks[0]);
-  const xHi = Math.max(x1, xTicks[xTicks.length - 1]);
+  const xLo = x0;
+  const xHi = x1;
   const yLo = Math.min(y0, yTicks[0]);
   const yHi = Math.max(y1, yTicks[yTicks.length - 1]);
   const px = (x: number): number => margin.left + ((x - xLo) / (xHi - xLo)) * plotW;
@@ -111,17 +114,34 @@ export function linePlot(series: readonly Series[], options: PlotOptions): strin
       continue;
     }
     const dash = s.dashed ? ' stroke-dasharray="7 5"' : '';
-    out.push(`<path data-series="${name}" fill="none" stroke="${s.color}" stroke-width="2" stroke-linejoin="round"${dash} d="${pathData(s.pts, px, py)}"/>`);
+    out.push(`<path data-series="${name}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 2}" stroke-linejoin="round"${dash} d="${pathData(s.pts, px, py)}"/>`);
   }
   out.push(`</g>`);
 
-  // legend, top right inside the plot
+  // legend inside the plot, in the corner that hides the fewest data points
   const rowH = 20;
   const legendW = 44 + 7.5 * Math.max(...prepared.map((s) => s.name.length));
-  const lx = margin.left + plotW - legendW - 10;
-  const ly = margin.top + 10;
+  const legendH = prepared.length * rowH + 8;
+  const corners: [number, number][] = [
+    [margin.left + plotW - legendW - 10, margin.top + 10],
+    [margin.left + 10, margin.top + 10],
+    [margin.left + plotW - legendW - 10, margin.top + plotH - legendH - 10],
+    [margin.left + 10, margin.top + plotH - legendH - 10],
+  ];
+  const hidden = corners.map(([cx, cy]) => {
+    let n = 0;
+    for (const s of prepared) {
+      for (const [x, y] of s.pts) {
+        const X = px(x);
+        const Y = py(y);
+        if (X >= cx - 4 && X <= cx + legendW + 4 && Y >= cy - 4 && Y <= cy + legendH + 4) n++;
+      }
+    }
+    return n;
+  });
+  const [lx, ly] = corners[hidden.indexOf(Math.min(...hidden))];
   out.push(`<g font-size="13" fill="#222222">`);
-  out.push(`<rect x="${f(lx)}" y="${ly}" width="${f(legendW)}" height="${prepared.length * rowH + 8}" fill="#ffffff" fill-opacity="0.9" stroke="#bbbbbb"/>`);
+  out.push(`<rect x="${f(lx)}" y="${ly}" width="${f(legendW)}" height="${legendH}" fill="#ffffff" fill-opacity="0.9" stroke="#bbbbbb"/>`);
   prepared.forEach((s, k) => {
     const cy = ly + 14 + k * rowH;
     if (s.points) out.push(`<circle cx="${f(lx + 20)}" cy="${cy}" r="4" fill="${s.color}"/>`);

@@ -1,0 +1,91 @@
+import * as path from 'node:path';
+import { sineSeries } from '../data/synthetic';
+import { UsageError } from '../errors';
+import { loadCheckpoint } from '../io/checkpoint';
+import { LstmSine, LstmSineOptions, sliceRows } from '../models/lstm-sine';
+import { Command, intFlag } from './command';
+import { ensureDir, saveFile, savePlot, shown } from './files';
+import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { checkpointOptions, lossText } from './train';
+
+const SEEDS = 5;
+
+const flags: readonly FlagDef[] = [
+  { name: 'from', value: 'CKPT', default: 'runs/lstm-sine/model.safetensors', help: "a checkpoint written by 'wiregrad train lstm-sine'" },
+  { name: 'steps', value: 'N', default: 100, help: 'points to generate after the 5 seed points' },
+  { name: 'out', value: 'DIR', default: 'the folder of CKPT', help: 'folder for generated.csv, generated.svg and generated.png' },
+];
+
+export interface Generation {
+  /** Largest |generated − true| over all generated points and both channels. */
+  maxError: number;
+  files: string[];
+}
+
+/**
+ * Closed loop: the model reads 5 points of the held-out curve (which starts where training
+ * data ends), then feeds each prediction back as its next input for `steps` points. Writes the
+ * points as CSV and a plot of sin t against the true curve.
+ */
+export function generateSine(model: LstmSine, steps: number, out: string): Generation {
+  const o = model.options;
+  // the same held-out curve as the model's own evaluation, long enough for every generated point
+  const truth = sineSeries(SEEDS + steps, o.stepSize, { phase: o.trainPoints * o.stepSize, dtype: model.graph.dtype });
+  const generated = model.generate(sliceRows(truth, 0, SEEDS), steps);
+  const t = (k: number): number => (o.trainPoints + k) * o.stepSize;
+  let maxError = 0;
+  const csv = ['t,sin_true,cos_true,sin_generated,cos_generated,seed'];
+  for (let k = 0; k < SEEDS + steps; k++) {
+    const g = k >= SEEDS ? [generated.get(k - SEEDS, 0), generated.get(k - SEEDS, 1)] : [NaN, NaN];
+    if (k >= SEEDS) maxError = Math.max(maxError, Math.abs(g[0] - truth.get(k, 0)), Math.abs(g[1] - truth.get(k, 1)));
+    csv.push([t(k).toFixed(4), truth.get(k, 0), truth.get(k, 1), k >= SEEDS ? g[0] : '', k >= SEEDS ? g[1] : '', k < SEEDS ? 1 : 0].join(','));
+  }
+  ensureDir(out);
+  const ks = Array.from({ length: SEEDS + steps }, (_, k) => k);
+  const gen = ks.slice(SEEDS);
+  const plot = savePlot(
+    path.join(out, 'generated'),
+    [
+      { name: 'true sin t', x: ks.map(t), y: ks.map((k) => truth.get(k, 0)), color: '#888888', dashed: true },
+      { name: 'generated (closed loop)', x: gen.map(t), y: gen.map((k) => generated.get(k - SEEDS, 0)), color: '#d55e00' },
+      { name: `${SEEDS} seed points`, x: ks.slice(0, SEEDS).map(t), y: ks.slice(0, SEEDS).map((k) => truth.get(k, 0)), color: '#0072b2', points: true },
+    ],
+    { title: `lstm-sine: ${steps} points generated from ${SEEDS} seeds`, xLabel: 't', yLabel: 'sin t' },
+  );
+  return { maxError, files: [saveFile(path.join(out, 'generated.csv'), csv.join('\n') + '\n'), ...plot] };
+}
+
+/** Rebuilds lstm-sine from a checkpoint written by `train`. */
+export function loadLstmSine(file: string): LstmSine {
+  const model = new LstmSine(checkpointOptions(file, 'lstm-sine') as Partial<LstmSineOptions>);
+  loadCheckpoint(file, model.graph);
+  return model;
+}
+
+export const generate: Command = {
+  name: 'generate',
+  summary: 'run a trained lstm-sine in closed loop and plot it against the true curve',
+  help: helpText(
+    'wiregrad generate lstm-sine [flags]',
+    'Loads a trained lstm-sine, warms its state up on 5 points of the held-out curve, then feeds\n' +
+      'each prediction back as the next input. Writes generated.csv and generated.svg/png (the\n' +
+      'generated sin t against the true curve) and prints the largest error.',
+    [['MODEL', 'lstm-sine (the one sequence model)']],
+    flags,
+  ),
+  async run(argv) {
+    const { values, positionals: rest, help } = parseWith('generate', argv, flags);
+    if (help) {
+      process.stdout.write(this.help);
+      return 0;
+    }
+    const [name] = positionals('generate', rest, ['MODEL']);
+    if (name !== 'lstm-sine') throw new UsageError(`generate: unknown model '${name}' (models: lstm-sine)`);
+    const steps = intFlag('generate', 'steps', values.steps, 1, 1_000_000);
+    const from = String(values.from);
+    const out = values.out === 'the folder of CKPT' ? path.dirname(from) : String(values.out);
+    const { maxError, files } = generateSine(loadLstmSine(from), steps, out);
+    process.stdout.write(`lstm-sine: ${steps} points in closed loop, largest error ${lossText(maxError)}\nwrote ${files.map(shown).join(', ')}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,268 @@
+import * as path from 'node:path';
+import { CheckpointError, UsageError } from '../errors';
+import type { Graph } from '../graph/graph';
+import { readCheckpoint, saveCheckpoint } from '../io/checkpoint';
+import { LSTM_SINE_DEFAULTS, LstmSine, trainLstmSine } from '../models/lstm-sine';
+import { MLP_ADDITION_DEFAULTS, MlpAddition, trainMlpAddition } from '../models/mlp-addition';
+import type { OnProgress, TrainRecord } from '../models/train';
+import type { Optimizer } from '../optim/optimizer';
+import { DType } from '../tensor/matrix';
+import { Command, intFlag, numberFlag } from './command';
+import type { Series } from '../io/plot';
+import { ensureDir, savePlot, shown } from './files';
+import { CommonOptions, commonFlags, FlagDef, helpText, parseWith, ParsedFlags, positionals, readCommon } from './flags';
+import { MetricsLog } from './metrics';
+import { Progress } from './progress';
+
+/** A trained model as the CLI handles it, whatever its kind. */
+export interface Trained<M> {
+  model: M;
+  graph: Graph;
+  /** The options the model was built with: saved in the checkpoint to rebuild it. */
+  options: object;
+  optimizer: Optimizer;
+  history: readonly TrainRecord[];
+  /** Final figures for the summary, e.g. ['held-out MSE', 1.4e-5]. */
+  figures: [string, number][];
+}
+
+/** How `train MODEL` reads its flags and runs the model's training function. */
+export interface TrainSpec<M> {
+  name: string;
+  about: string;
+  /** The model's own flags, defaults from the model's defaults. */
+  flags: readonly FlagDef[];
+  defaults: { seed: number; dtype: DType };
+  /** Plot the loss on a log axis (losses that fall over decades). */
+  logLoss: boolean;
+  /** Steps the run will take at most (for the progress bar). */
+  total(values: ParsedFlags['values']): number;
+  train(values: ParsedFlags['values'], common: CommonOptions, onProgress: OnProgress): Trained<M>;
+}
+
+const int = (name: string, values: ParsedFlags['values'], min = 1, max = 100_000_000): number => intFlag('train', name, values[name], min, max);
+const positive = (name: string, values: ParsedFlags['values']): number => numberFlag('train', name, values[name], Number.MIN_VALUE, 1e6);
+
+export const lstmSineSpec: TrainSpec<LstmSine> = {
+  name: 'lstm-sine',
+  about: 'an LSTM that predicts the next point of [sin t, cos t], trained with truncated BPTT',
+  flags: [
+    { name: 'steps', value: 'N', default: LSTM_SINE_DEFAULTS.iterations, help: 'optimizer steps (one window each)' },
+    { name: 'unroll', value: 'N', default: LSTM_SINE_DEFAULTS.steps, help: 'time steps per window (BPTT truncation)' },
+    { name: 'hidden', value: 'N', default: LSTM_SINE_DEFAULTS.hidden, help: 'LSTM hidden size' },
+    { name: 'batch', value: 'N', default: LSTM_SINE_DEFAULTS.batch, help: 'stretches of the curve per step' },
+    { name: 'lr', value: 'RATE', default: LSTM_SINE_DEFAULTS.lr, help: 'Adam learning rate at the start (cosine decay to 1%)' },
+    { name: 'clip', value: 'NORM', default: LSTM_SINE_DEFAULTS.clipNorm, help: 'clip the global gradient norm' },
+  ],
+  defaults: { seed: LSTM_SINE_DEFAULTS.seed, dtype: LSTM_SINE_DEFAULTS.dtype },
+  logLoss: true,
+  total: (values) => int('steps', values, 0),
+  train(values, common, onProgress) {
+    const r = trainLstmSine(
+      {
+        iterations: int('steps', values, 0),
+        steps: int('unroll', values, 1, 10_000),
+        hidden: int('hidden', values, 1, 10_000),
+        batch: int('batch', values, 1, 100_000),
+        lr: positive('lr', values),
+        clipNorm: positive('clip', values),
+        seed: common.seed,
+        dtype: common.dtype,
+      },
+      onProgress,
+    );
+    return {
+      model: r.model,
+      graph: r.model.graph,
+      options: r.model.options,
+      optimizer: r.optimizer,
+      history: r.history,
+      figures: [
+        ['held-out one-step MSE', r.heldOutMse],
+        ['closed-loop max error, 20 points', r.generationError20],
+      ],
+    };
+  },
+};
+
+export const mlpAdditionSpec: TrainSpec<MlpAddition> = {
+  name: 'mlp-addition',
+  about: 'a sigmoid MLP that adds two binary numbers, plain SGD until every bit is right',
+  flags: [
+    { name: 'epochs', value: 'N', default: MLP_ADDITION_DEFAULTS.maxEpochs, help: 'most epochs (stops earlier at 100% bit accuracy)' },
+    { name: 'bits', value: 'N', default: MLP_ADDITION_DEFAULTS.bits, help: 'bits of the sum' },
+    { name: 'examples', value: 'N', default: MLP_ADDITION_DEFAULTS.examples, help: 'training examples' },
+    { name: 'hidden', value: 'N,N', default: MLP_ADDITION_DEFAULTS.hidden.join(','), help: 'hidden layer sizes, comma-separated' },
+    { name: 'batch', value: 'N', default: MLP_ADDITION_DEFAULTS.batch, help: 'examples per step' },
+    { name: 'lr', value: 'RATE', default: MLP_ADDITION_DEFAULTS.lr, help: 'SGD learning rate' },
+  ],
+  defaults: { seed: MLP_ADDITION_DEFAULTS.seed, dtype: MLP_ADDITION_DEFAULTS.dtype },
+  logLoss: true,
+  total: (values) => int('epochs', values) * Math.floor(int('examples', values) / int('batch', values)),
+  train(values, common, onProgress) {
+    const hidden = String(values.hidden).split(',').map((h) => intFlag('train', 'hidden', h, 1, 100_000));
+    const r = trainMlpAddition(
+      {
+        maxEpochs: int('epochs', values),
+        bits: int('bits', values, 1, 30),
+        examples: int('examples', values),
+        hidden,
+        batch: int('batch', values),
+        lr: positive('lr', values),
+        seed: common.seed,
+        dtype: common.dtype,
+      },
+      onProgress,
+    );
+    return {
+      model: r.model,
+      graph: r.model.graph,
+      options: r.model.options,
+      optimizer: r.optimizer,
+      history: r.history,
+      figures: [
+        ['bit accuracy', r.bitAccuracy],
+        ['epochs', r.epochs],
+      ],
+    };
+  },
+};
+
+export const trainSpecs: readonly TrainSpec<unknown>[] = [lstmSineSpec, mlpAdditionSpec];
+
+export function findSpec(command: string, name: string): TrainSpec<unknown> {
+  const spec = trainSpecs.find((s) => s.name === name);
+  if (!spec) throw new UsageError(`${command}: unknown model '${name}' (models: ${trainSpecs.map((s) => s.name).join(', ')})`);
+  return spec;
+}
+
+/** All flags of `train MODEL`: the model's, then the common ones. */
+function flagsOf(spec: TrainSpec<unknown>): FlagDef[] {
+  return [...spec.flags, ...commonFlags(spec.defaults), { name: 'out', value: 'DIR', default: `runs/${spec.name}`, help: 'folder for the checkpoint, metrics and plots' }];
+}
+
+export interface TrainResult<M> {
+  trained: Trained<M>;
+  files: string[];
+}
+
+/**
+ * Trains one model into `out`: progress on stderr, metrics.jsonl as it goes, then the
+ * checkpoint model.safetensors (with the model's options, to rebuild it) and loss.svg/png.
+ */
+export function runTraining<M>(spec: TrainSpec<M>, values: ParsedFlags['values'], out: string): TrainResult<M> {
+  const common = readCommon('train', values);
+  const total = spec.total(values);
+  ensureDir(out);
+  const metrics = new MetricsLog(path.join(out, 'metrics.jsonl'));
+  const progress = new Progress(spec.name, total);
+  let trained: Trained<M>;
+  try {
+    trained = spec.train(values, common, (p) => {
+      metrics.log({ step: p.step, epoch: p.epoch, loss: p.loss, lr: p.lr });
+      progress.update(p.step, `loss ${lossText(p.loss)}`);
+    });
+  } catch (e) {
+    progress.abort();
+    throw e;
+  } finally {
+    metrics.close();
+  }
+  const last = trained.history[trained.history.length - 1];
+  progress.finish(last ? `loss ${lossText(last.loss)}` : '');
+  const checkpoint = path.join(out, 'model.safetensors');
+  saveCheckpoint(checkpoint, trained.graph, {
+    metadata: { model: spec.name, options: JSON.stringify(trained.options) },
+    optimizerState: trained.optimizer.state(),
+  });
+  const plots = saveLossPlot(path.join(out, 'loss'), spec.name, trained.history, spec.logLoss);
+  return { trained, files: [checkpoint, metrics.path, ...plots] };
+}
+
+/** The loss of every step, and its running median over about 2% of the run for the trend. */
+export function saveLossPlot(base: string, model: string, history: readonly TrainRecord[], logY: boolean): string[] {
+  const steps = history.map((r) => r.step);
+  const loss = history.map((r) => r.loss);
+  // A median, not a mean: periodic spikes (such as the first window after a state reset) would
+  // otherwise dominate the trend line.
+  const window = Math.max(1, Math.round(history.length / 50));
+  const median = loss.map((_, i) => {
+    const part = loss.slice(Math.max(0, i - window + 1), i + 1).sort((a, b) => a - b);
+    return part.length % 2 ? part[part.length >> 1] : (part[part.length / 2 - 1] + part[part.length / 2]) / 2;
+  });
+  const series: Series[] = [{ name: 'loss per step', x: steps, y: loss, color: '#9ecae1', width: 1 }];
+  if (window > 2) series.push({ name: `running median (${window} steps)`, x: steps, y: median, color: '#08519c' });
+  return savePlot(base, series, { title: `${model}: training loss`, xLabel: 'step', yLabel: 'loss', logY });
+}
+
+/** A loss for a progress line: 4 significant digits, exponent form when small. */
+export function lossText(v: number): string {
+  return Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(3) : v.toPrecision(4);
+}
+
+/**
+ * The options a checkpoint written by `train` was trained with, after checking that it holds
+ * `model`; the caller builds the model from them and loads the parameters.
+ */
+export function checkpointOptions(file: string, model: string): Record<string, unknown> {
+  const { metadata } = readCheckpoint(file);
+  if (metadata.model !== model) {
+    throw new CheckpointError(`${file}: holds ${metadata.model === undefined ? 'no model name' : `model '${metadata.model}'`}, not ${model} (train one with 'wiregrad train ${model}')`);
+  }
+  let options: unknown;
+  try {
+    options = JSON.parse(metadata.options ?? '');
+  } catch {
+    options = null;
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new CheckpointError(`${file}: the metadata 'options' is not the JSON object of the model's options`);
+  }
+  return options as Record<string, unknown>;
+}
+
+export function figuresText(figures: readonly [string, number][]): string {
+  return figures.map(([label, v]) => `${label} ${Number.isInteger(v) ? v : lossText(v)}`).join(', ');
+}
+
+export const train: Command = {
+  name: 'train',
+  summary: `train a model (${trainSpecs.map((s) => s.name).join(', ')}) and write checkpoint, metrics and loss plot`,
+  get help() {
+    const models = trainSpecs.map((s) => {
+      const lines = s.flags.map((f) => `    --${f.name} ${f.value ?? ''}`.padEnd(22) + `${f.help} (default: ${String(f.default)})`);
+      return [`  ${s.name}: ${s.about}`, ...lines].join('\n');
+    });
+    return (
+      helpText(
+        'wiregrad train MODEL [flags]',
+        'Trains MODEL with progress on stderr and writes into --out: model.safetensors (parameters,\n' +
+          'optimizer state and the options to rebuild the model), metrics.jsonl (one JSON object per\n' +
+          'step: step, epoch, loss, lr, elapsed seconds) and loss.svg / loss.png.',
+        [['MODEL', trainSpecs.map((s) => s.name).join(', ')]],
+        [...commonFlags({ seed: 'per model', dtype: 'per model' }), { name: 'out', value: 'DIR', default: 'runs/MODEL', help: 'folder for the checkpoint, metrics and plots' }],
+      ) + `\nmodel flags (see 'wiregrad train MODEL --help'):\n${models.join('\n')}\n`
+    );
+  },
+  async run(argv) {
+    const name = argv[0];
+    if (name === undefined || name.startsWith('-')) {
+      if (argv.includes('--help') || argv.includes('-h')) {
+        process.stdout.write(this.help);
+        return 0;
+      }
+      throw new UsageError(`train: missing <MODEL> (models: ${trainSpecs.map((s) => s.name).join(', ')})`);
+    }
+    const spec = findSpec('train', name);
+    const flags = flagsOf(spec);
+    const { values, positionals: rest, help } = parseWith('train', argv, flags);
+    if (help) {
+      process.stdout.write(helpText(`wiregrad train ${spec.name} [flags]`, `Trains ${spec.name}: ${spec.about}.`, [], flags));
+      return 0;
+    }
+    positionals('train', rest, ['MODEL']);
+    const { trained, files } = runTraining(spec, values, String(values.out));
+    process.stdout.write(`${spec.name}: ${figuresText(trained.figures)}\nwrote ${files.map(shown).join(', ')}\n`);
+    return 0;
+  },
+};
