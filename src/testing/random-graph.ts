@@ -46,7 +46,12 @@ export function randomGraph(seed: Rng | number, options: RandomGraphOptions = {}
   const bound = options.bound ?? 4;
   const kinds = (options.kinds ?? registry).filter((k) => k.test !== undefined);
   const graph = new Graph({ dtype });
-  const rg: RandomGraph = { graph, root: null as unknown as Node, params: [], inputs: [], ops: [], injected: [], stopped: [] };
+  const params: Node[] = [];
+  const inputs: Node[] = [];
+  const ops: Node[] = [];
+  const injected: Node[] = [];
+  const stopped: Node[] = [];
+  /** Nodes a later op may read: leaves, and ops whose values stay within ±bound. */
   const pool: Node[] = [];
 
   const fill = (shape: Shape, lo: number, hi: number): Matrix => {
@@ -60,11 +65,11 @@ export function randomGraph(seed: Rng | number, options: RandomGraphOptions = {}
     if (r < 0.25) {
       const x = graph.input(`x${graph.nodes.length}`, value.rows, value.cols, { requiresGrad: true });
       x.feed(value);
-      rg.inputs.push(x);
+      inputs.push(x);
       return x;
     }
     const p = graph.param(`p${graph.nodes.length}`, value);
-    rg.params.push(p);
+    params.push(p);
     return p;
   };
   const fits = (n: Node, lo: number, hi: number): boolean => {
@@ -81,11 +86,11 @@ export function randomGraph(seed: Rng | number, options: RandomGraphOptions = {}
   for (let k = 1 + rng.int(3); k > 0; k--) leaf(fill([1 + rng.int(3), 1 + rng.int(3)], -2, 2), true);
   pool.push(...graph.nodes);
   const count = options.ops ?? 3 + rng.int(10);
-  while (rg.ops.length < count) {
+  while (ops.length < count) {
     if (rng.next() < 0.08) {
       const target = pool[rng.int(pool.length)];
       const ref = graph.ref(`ref${graph.nodes.length}`, target.rows, target.cols).bind(target);
-      rg.ops.push(ref);
+      ops.push(ref);
       pool.push(ref);
       continue;
     }
@@ -100,46 +105,45 @@ export function randomGraph(seed: Rng | number, options: RandomGraphOptions = {}
       if (!best || score > best.score) best = { c, values, slots, score };
     }
     const { c, values, slots } = best!;
-    const inputs: Node[] = [];
+    const wired: Node[] = [];
     c.shapes.forEach((shape, s) => {
-      const twin = inputs.find((n) => n.rows === shape[0] && n.cols === shape[1] && slots[s].includes(n));
-      if (twin && rng.next() < 0.3) inputs.push(twin); // Mul(x, x) and its kin
-      else if (slots[s].length > 0 && rng.next() < 0.85) inputs.push(pickRecent(rng, slots[s]));
+      const twin = wired.find((n) => slots[s].includes(n));
+      if (twin && rng.next() < 0.3) wired.push(twin); // Mul(x, x) and its kin
+      else if (slots[s].length > 0 && rng.next() < 0.85) wired.push(pickRecent(rng, slots[s]));
       else {
         const [lo, hi] = kind.test!.domain ?? [-2, 2];
-        inputs.push(leaf(values?.[s] ?? fill(shape, lo, hi), !kind.nonDifferentiable?.includes(s)));
+        wired.push(leaf(values?.[s] ?? fill(shape, lo, hi), !kind.nonDifferentiable?.includes(s)));
       }
     });
-    const node = graph.apply(kind, inputs, c.attrs);
-    rg.ops.push(node);
+    const node = graph.apply(kind, wired, c.attrs);
+    ops.push(node);
     if (fits(node, -bound, bound)) pool.push(node);
   }
 
   // the root sums some of the sinks; the other sinks dangle
-  const consumed = new Set(rg.ops.flatMap((n) => n.inputs));
-  const sinks = rg.ops.filter((n) => !consumed.has(n) && fits(n, -bound, bound));
+  const consumed = new Set(ops.flatMap((n) => n.inputs));
+  const sinks = ops.filter((n) => !consumed.has(n) && fits(n, -bound, bound));
   const chosen = sinks.filter((_, i) => i === sinks.length - 1 || rng.next() < 0.7);
   if (chosen.length === 0) chosen.push(pool[pool.length - 1]);
   const terms = chosen.map((n) => (n.rows === 1 && n.cols === 1 ? n : graph.apply(Sum, [n], { axis: 'all' })));
   let root = terms[0];
   for (const t of terms.slice(1)) root = graph.apply(Add, [root, t], {});
-  rg.root = root;
 
   if (options.ports ?? true) {
-    for (const n of rg.ops) {
+    for (const n of ops) {
       const r = rng.next();
       if (r < 0.15) {
         const m = fill(n.shape, -1, 1);
         n.inject(`inject.${n.name}`, rng.next() < 0.5 ? m : () => m);
-        rg.injected.push(n);
+        injected.push(n);
       } else if (r < 0.22) {
         n.stopGradient();
-        rg.stopped.push(n);
+        stopped.push(n);
       }
     }
   }
   graph.forward(root);
-  return rg;
+  return { graph, root, params, inputs, ops, injected, stopped };
 }
 
 /** Values a kind accepts in one slot: the range of its own sampled values, its domain, or ±bound. */
