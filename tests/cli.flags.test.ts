@@ -25,14 +25,33 @@ function expectUsageError(r: { code: number; err: string }, pattern: RegExp): vo
 }
 
 describe('wiregrad command line: conventions', () => {
-  it.each(commands.map((c) => c.name))('%s --help exits 0 and lists every flag with its default', async (name) => {
-    const r = await cli(name, '--help');
+  const helps = [...commands.map((c) => c.name), 'train lstm-sine', 'train mlp-addition', 'train vae-fmnist'];
+  it.each(helps)('%s --help exits 0 and lists every flag with its default', async (command) => {
+    const words = command.split(' ');
+    if (words[0] === 'train' && words.length === 2 && !(await cli('train', '--help')).out.includes(words[1])) return; // not built yet
+    const r = await cli(...words, '--help');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^usage: wiregrad ${name}`));
-    expect(r.out).toContain('--help');
-    const flags = [...r.out.matchAll(/^ {2}--([a-z-]+)/gm)].map((m) => m[1]);
-    expect(flags.length).toBeGreaterThan(1);
-    for (const line of r.out.split('\n').filter((l) => /^ {2}--[a-z-]+ [A-Z]/.test(l))) expect(line).toMatch(/\(default: [^)]+\)$/);
+    expect(r.out).toMatch(new RegExp(`^usage: wiregrad ${words.join(' ')}`));
+    expect(r.out).toMatch(/^ {2}--help/m);
+    for (const line of r.out.split('\n').filter((l) => /^ {2}--[a-z-]+ \S/.test(l))) expect(line).toMatch(/\(default: [^)]+\)$/);
+  });
+
+  it('train MODEL --help lists the model flags and the common ones', async () => {
+    const r = await cli('train', 'lstm-sine', '--help');
+    for (const flag of ['--steps N', '--hidden N', '--lr RATE', '--batch N', '--seed N', '--dtype float32|float64', '--threads N', '--out DIR']) {
+      expect(r.out).toContain(flag);
+    }
+    expect(r.out).toMatch(/--out DIR .*\(default: runs\/lstm-sine\)/);
+  });
+
+  it('a bad dtype exits 2 and lists the choices', async () => {
+    expectUsageError(await cli('train', 'lstm-sine', '--dtype', 'float16'), /--dtype must be one of float32, float64, got 'float16'/);
+  });
+
+  it('a value out of range exits 2', async () => {
+    expectUsageError(await cli('train', 'lstm-sine', '--lr=-1'), /--lr must be a number/);
+    expectUsageError(await cli('train', 'lstm-sine', '--lr', '0'), /--lr must be a number/);
+    expectUsageError(await cli('generate', 'lstm-sine', '--steps', '0'), /--steps must be an integer in \[1, /);
   });
 
   it('an unknown flag exits 2 with one line', async () => {
@@ -45,6 +64,15 @@ describe('wiregrad command line: conventions', () => {
 
   it('an unknown model exits 2 and lists the known ones', async () => {
     expectUsageError(await cli('graph', 'no-such-model'), /unknown model 'no-such-model' \(models: .*mlp-demo/);
+    expectUsageError(await cli('train', 'no-such-model'), /unknown model 'no-such-model' \(models: lstm-sine/);
+    expectUsageError(await cli('generate', 'mlp-addition'), /unknown model 'mlp-addition' \(models: lstm-sine\)/);
+  });
+
+  it('a missing checkpoint is a one-line failure with exit 1', async () => {
+    const r = await cli('generate', 'lstm-sine', '--from', '/nonexistent/model.safetensors');
+    expect(r.code).toBe(1);
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/\/nonexistent\/model.safetensors: cannot read \(ENOENT\)/);
   });
 
   it('a missing model argument exits 2', async () => {
