@@ -1,0 +1,30 @@
+export type CachedArray = Float64Array | Float32Array | Int32Array;
+
+export interface BenchArgs {
+  workload: string;
+  variant?: string;
+  threads: number;
+  steps: number;
+  warmup: number;
+  [key: string]: string | number | undefined;
+}
+
+/** What every system prints: times per step (or epoch) in seconds and the values of the same-work check. */
+export interface BenchResult {
+  system: string;
+  version: string;
+  workload: string;
+  variant?: string;
+  dtype: string;
+  threads: number;
+  unit: 'step' | 'epoch';
+  times: number[];
+  setup: number;
+  check: Record<string, number | number[] | null>;
+  [key: string]: unknown;
+}
+
+export function tensor(name: string): { data: CachedArray; shape: number[] };
+export function args(argv?: string[]): BenchArgs;
+export function now(): number;
+export function emit(result: BenchResult): void;

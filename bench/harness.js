@@ -1,0 +1,43 @@
+'use strict';
+// Shared by the JS sides of the bench (wiregrad's workloads and the TensorFlow.js peer):
+// the fixed arrays written by scripts/bench-data.py, the command line, the timer, the result line.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const CACHE = path.join(__dirname, '.cache');
+let manifest = null;
+
+const arrays = { float64: Float64Array, float32: Float32Array, int32: Int32Array };
+
+/** The array `name` from bench/.cache as { data, shape } (data copied into a fresh typed array). */
+function tensor(name) {
+  if (manifest === null) manifest = JSON.parse(fs.readFileSync(path.join(CACHE, 'data.json'), 'utf8')).tensors;
+  const t = manifest[name];
+  if (!t) throw new RangeError(`bench data: no array '${name}' in ${CACHE}/data.json (run scripts/bench-data.py)`);
+  const bytes = fs.readFileSync(path.join(CACHE, t.file));
+  const Type = arrays[t.dtype];
+  const data = new Type(bytes.byteLength / Type.BYTES_PER_ELEMENT);
+  new Uint8Array(data.buffer).set(bytes); // copied: a Buffer's offset in its pool need not be aligned
+  return { data, shape: t.shape };
+}
+
+/** `--workload w2 --variant cell --threads 1 --steps 2000 --warmup 20` → an object (numbers parsed). */
+function args(argv = process.argv.slice(2)) {
+  const out = {};
+  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  for (const k of ['threads', 'steps', 'warmup']) if (k in out) out[k] = Number(out[k]);
+  return out;
+}
+
+/** Monotonic wall clock in seconds. */
+function now() {
+  return Number(process.hrtime.bigint()) / 1e9;
+}
+
+/** Prints the result as one JSON line (the runner reads the last line), with this process's CPU time. */
+function emit(result) {
+  const u = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ ...result, cpu: (u.user + u.system) / 1e6 }) + '\n');
+}
+
+module.exports = { tensor, args, now, emit };
