@@ -1,0 +1,72 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../src/cli/main';
+import { readCheckpoint } from '../src/io/checkpoint';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const so = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const se = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    so.mockRestore();
+    se.mockRestore();
+  }
+}
+
+describe('train and generate end to end (tiny settings)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiregrad-cli-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('train lstm-sine writes metrics.jsonl, the checkpoint and the loss plot', async () => {
+    const out = path.join(dir, 'lstm');
+    const r = await cli('train', 'lstm-sine', '--steps', '24', '--hidden', '4', '--batch', '2', '--seed', '3', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^lstm-sine: held-out one-step MSE [\d.e-]+, /);
+    expect(r.out).toContain(path.join(out, 'model.safetensors'));
+    expect(r.err).toMatch(/lstm-sine: done 24 in /);
+    const rows = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+    expect(rows.map((x) => x.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    for (const row of rows) {
+      expect(Object.keys(row).sort()).toEqual(['elapsed', 'epoch', 'loss', 'lr', 'step']);
+      expect(Number.isFinite(row.loss)).toBe(true);
+    }
+    const { metadata, tensors } = readCheckpoint(path.join(out, 'model.safetensors'));
+    expect(metadata.model).toBe('lstm-sine');
+    expect(JSON.parse(metadata.options)).toMatchObject({ hidden: 4, batch: 2, iterations: 24, seed: 3 });
+    expect(tensors.get('lstm.W')?.shape).toEqual([2 + 4, 16]);
+    expect(fs.readFileSync(path.join(out, 'loss.svg'), 'utf8')).toContain('loss per step');
+    expect(fs.readFileSync(path.join(out, 'loss.png')).subarray(1, 4).toString('ascii')).toBe('PNG');
+  });
+
+  it('generate --from that checkpoint writes the closed-loop points and plot', async () => {
+    const ckpt = path.join(dir, 'lstm', 'model.safetensors');
+    const out = path.join(dir, 'gen');
+    const r = await cli('generate', 'lstm-sine', '--from', ckpt, '--steps', '12', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/12 points in closed loop, largest error [\d.e-]+/);
+    const csv = fs.readFileSync(path.join(out, 'generated.csv'), 'utf8').trimEnd().split('\n');
+    expect(csv).toHaveLength(1 + 5 + 12);
+    expect(csv.slice(1).filter((l) => l.endsWith(',1'))).toHaveLength(5);
+    expect(fs.readFileSync(path.join(out, 'generated.svg'), 'utf8')).toContain('generated (closed loop)');
+    expect(fs.existsSync(path.join(out, 'generated.png'))).toBe(true);
+  });
+
+  it('a checkpoint of another model is refused in one line, exit 1', async () => {
+    const out = path.join(dir, 'add');
+    const t = await cli('train', 'mlp-addition', '--epochs', '1', '--examples', '20', '--bits', '4', '--hidden', '8', '--out', out);
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(/mlp-addition: bit accuracy [\d.]+, epochs 1/);
+    const r = await cli('generate', 'lstm-sine', '--from', path.join(out, 'model.safetensors'), '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/holds model 'mlp-addition', not lstm-sine/);
+    expect(fs.existsSync(path.join(out, 'generated.csv'))).toBe(false);
+  });
+});
