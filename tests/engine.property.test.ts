@@ -113,6 +113,15 @@ describe('randomly wired graphs', () => {
     expect(checked).toBeGreaterThan(FD_GRAPHS * 5);
   });
 
+  it('in float32 agree with the reference within float32 rounding', () => {
+    for (let seed = 3000; seed < 3050; seed++) {
+      const rg = randomGraph(seed, { dtype: 'float32' });
+      expect(rg.graph.dtype).toBe('float32');
+      const result = compareWithReference(rg.root, { rtol: 1e-4 });
+      expect({ seed, message: result.message }).toEqual({ seed, message: expect.stringContaining('agree') });
+    }
+  });
+
   it('without ports pass gradcheck', () => {
     for (let seed = 2000; seed < 2025; seed++) {
       const rg = randomGraph(seed, { ports: false });
