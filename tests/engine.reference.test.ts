@@ -1,5 +1,5 @@
-import { Graph, Matrix, mul, sum, tanh, WiringError } from '../src';
-import { compareWithReference, portedNumericGradient, referenceBackward } from '../src/testing/reference';
+import { add, Graph, Matrix, mul, Node, sum, tanh, WiringError } from '../src';
+import { compareWithReference, portedNumericGradient, referenceBackward, referenceOrder } from '../src/testing/reference';
 
 describe('the reference reverse mode', () => {
   it('gives hand-computed gradients, honouring injections and stop-gradients', () => {
@@ -49,5 +49,14 @@ describe('the reference reverse mode', () => {
     h.intercept((grad) => grad);
     expect(() => portedNumericGradient(root, p)).toThrow(WiringError);
     expect(() => portedNumericGradient(root, p)).toThrow(/Tanh 'h' \[1×2\] has an interceptor/);
+  });
+
+  it('orders a 20000-deep chain without exhausting the call stack', () => {
+    const g = new Graph();
+    const p = g.param('p', Matrix.scalar(0.5));
+    let h: Node = p;
+    for (let t = 0; t < 20000; t++) h = add(h, p);
+    expect(referenceOrder(h)).toHaveLength(20001);
+    expect(referenceBackward(h).get(p)?.[0]).toBe(20001);
   });
 });

@@ -50,20 +50,31 @@ export function referenceBackward(root: Node, seed?: Matrix): Map<Node, Float64A
   return grads;
 }
 
-/** Every node `root` reads, itself included, inputs before consumers (plain recursive DFS). */
+/**
+ * Every node `root` reads, itself included, inputs before consumers: a depth-first search with
+ * an explicit stack, so that long unrolled graphs do not exhaust the call stack.
+ */
 export function referenceOrder(root: Node): Node[] {
   const order: Node[] = [];
-  const state = new Map<Node, 'open' | 'done'>();
-  const visit = (n: Node): void => {
-    const s = state.get(n);
-    if (s === 'done') return;
-    if (s === 'open') throw new WiringError(`referenceBackward: cycle through ${n.describe()}`);
-    state.set(n, 'open');
-    for (const x of n.inputs) visit(x);
-    state.set(n, 'done');
-    order.push(n);
-  };
-  visit(root);
+  const state = new Map<Node, 'open' | 'done'>([[root, 'open']]);
+  const stack: [Node, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [n, next] = top;
+    if (next === n.inputs.length) {
+      state.set(n, 'done');
+      order.push(n);
+      stack.pop();
+      continue;
+    }
+    top[1]++;
+    const x = n.inputs[next];
+    if (state.get(x) === 'open') throw new WiringError(`referenceOrder: cycle through ${x.describe()}`);
+    if (state.get(x) === undefined) {
+      state.set(x, 'open');
+      stack.push([x, 0]);
+    }
+  }
   return order;
 }
 
@@ -75,8 +86,8 @@ export function referenceOrder(root: Node): Node[] {
 export function needingGradient(root: Node): Set<Node> {
   const wants = new Set<Node>();
   for (const n of referenceOrder(root)) {
-    const trainable = n.role === 'param' || (n.role === 'input' && n.requiresGrad) || n.injections.size > 0;
-    if (trainable || n.inputs.some((x, slot) => wants.has(x) && !n.op.nonDifferentiable?.includes(slot))) wants.add(n);
+    const wanted = n.role === 'param' || (n.role === 'input' && n.requiresGrad) || n.injections.size > 0;
+    if (wanted || n.inputs.some((x, slot) => wants.has(x) && !n.op.nonDifferentiable?.includes(slot))) wants.add(n);
   }
   return wants;
 }
