@@ -1,7 +1,8 @@
-// Registration only: the work lives in gemm.cc and kernels.cc.
+// Registration only: the work lives in gemm.cc, kernels.cc and grid.cc.
 #include <napi.h>
 
 #include "gemm.h"
+#include "grid.h"
 
 namespace {
 
@@ -16,6 +17,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "dgemm", wiregrad::Dgemm);
   Export(env, exports, "setThreads", wiregrad::SetThreads);
   Export(env, exports, "info", wiregrad::Info);
+  Export(env, exports, "gridStepForward", wiregrad::GridStepForward);
+  Export(env, exports, "gridStepBackward", wiregrad::GridStepBackward);
   return exports;
 }
 
