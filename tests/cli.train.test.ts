@@ -28,7 +28,7 @@ describe('train and generate end to end (tiny settings)', () => {
     const out = path.join(dir, 'lstm');
     const r = await cli('train', 'lstm-sine', '--steps', '24', '--hidden', '4', '--batch', '2', '--seed', '3', '--out', out);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^lstm-sine: held-out one-step MSE [\d.e-]+, /);
+    expect(r.out).toMatch(/^lstm-sine: final loss [\d.e-]+, held-out one-step MSE [\d.e-]+, /);
     expect(r.out).toContain(path.join(out, 'model.safetensors'));
     expect(r.err).toMatch(/lstm-sine: done 24 in /);
     const rows = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, number>);

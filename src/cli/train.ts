@@ -24,6 +24,8 @@ export interface Trained<M> {
   history: readonly TrainRecord[];
   /** Final figures for the summary, e.g. ['held-out MSE', 1.4e-5]. */
   figures: [string, number][];
+  /** Wall time of the training loop. */
+  seconds: number;
 }
 
 /** How `train MODEL` reads its flags and runs the model's training function. */
@@ -77,6 +79,7 @@ export const lstmSineSpec: TrainSpec<LstmSine> = {
       options: r.model.options,
       optimizer: r.optimizer,
       history: r.history,
+      seconds: r.seconds,
       figures: [
         ['held-out one-step MSE', r.heldOutMse],
         ['closed-loop max error, 20 points', r.generationError20],
@@ -120,6 +123,7 @@ export const mlpAdditionSpec: TrainSpec<MlpAddition> = {
       options: r.model.options,
       optimizer: r.optimizer,
       history: r.history,
+      seconds: r.seconds,
       figures: [
         ['bit accuracy', r.bitAccuracy],
         ['epochs', r.epochs],
@@ -179,19 +183,35 @@ export function runTraining<M>(spec: TrainSpec<M>, values: ParsedFlags['values']
   return { trained, files: [checkpoint, metrics.path, ...plots] };
 }
 
+/** Running median of `values` over the last `window` entries (inclusive). */
+export function runningMedian(values: readonly number[], window: number): number[] {
+  return values.map((_, i) => {
+    const part = values.slice(Math.max(0, i - window + 1), i + 1).sort((a, b) => a - b);
+    const mid = part.length >> 1;
+    return part.length % 2 ? part[mid] : (part[mid - 1] + part[mid]) / 2;
+  });
+}
+
+/** About 2% of the run: the window of the trend line and of the final loss. */
+function trendWindow(steps: number): number {
+  return Math.max(1, Math.round(steps / 50));
+}
+
+/** The loss at the end of training: the median over the last 2% of steps, so one noisy batch does not decide it. */
+export function finalLoss(history: readonly TrainRecord[]): number {
+  const tail = history.slice(-trendWindow(history.length)).map((r) => r.loss);
+  return tail.length === 0 ? NaN : runningMedian(tail, tail.length)[tail.length - 1];
+}
+
 /** The loss of every step, and its running median over about 2% of the run for the trend. */
 export function saveLossPlot(base: string, model: string, history: readonly TrainRecord[], logY: boolean): string[] {
   const steps = history.map((r) => r.step);
   const loss = history.map((r) => r.loss);
   // A median, not a mean: periodic spikes (such as the first window after a state reset) would
   // otherwise dominate the trend line.
-  const window = Math.max(1, Math.round(history.length / 50));
-  const median = loss.map((_, i) => {
-    const part = loss.slice(Math.max(0, i - window + 1), i + 1).sort((a, b) => a - b);
-    return part.length % 2 ? part[part.length >> 1] : (part[part.length / 2 - 1] + part[part.length / 2]) / 2;
-  });
+  const window = trendWindow(history.length);
   const series: Series[] = [{ name: 'loss per step', x: steps, y: loss, color: '#9ecae1', width: 1 }];
-  if (window > 2) series.push({ name: `running median (${window} steps)`, x: steps, y: median, color: '#08519c' });
+  if (window > 2) series.push({ name: `running median (${window} steps)`, x: steps, y: runningMedian(loss, window), color: '#08519c' });
   return savePlot(base, series, { title: `${model}: training loss`, xLabel: 'step', yLabel: 'loss', logY });
 }
 
@@ -262,7 +282,7 @@ export const train: Command = {
     }
     positionals('train', rest, ['MODEL']);
     const { trained, files } = runTraining(spec, values, String(values.out));
-    process.stdout.write(`${spec.name}: ${figuresText(trained.figures)}\nwrote ${files.map(shown).join(', ')}\n`);
+    process.stdout.write(`${spec.name}: final loss ${lossText(finalLoss(trained.history))}, ${figuresText(trained.figures)}\nwrote ${files.map(shown).join(', ')}\n`);
     return 0;
   },
 };

@@ -1,0 +1,97 @@
+import * as path from 'node:path';
+import { writeGraph } from '../io/render';
+import { builtinModels } from '../models/index';
+import { Command } from './command';
+import { ensureDir, shown } from './files';
+import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { formatSeconds } from './progress';
+import { generateSine } from './generate';
+import { figuresText, finalLoss, lossText, lstmSineSpec, runTraining, TrainSpec } from './train';
+
+const flags: readonly FlagDef[] = [
+  { name: 'out', value: 'DIR', default: 'runs', help: 'folder for everything written (one subfolder per model, graphs/)' },
+  { name: 'threads', value: 'N', help: 'threads of the native matrix products (default: $WIREGRAD_THREADS, else 1)' },
+];
+
+interface SummaryRow {
+  model: string;
+  loss: string;
+  figures: string;
+  seconds: number;
+  files: string[];
+}
+
+/** The flag values `train MODEL` would have with no flags given, plus the main job's own. */
+function defaultsOf(spec: TrainSpec<unknown>, out: string, threads: string | undefined): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = { seed: String(spec.defaults.seed), dtype: spec.defaults.dtype, threads, out };
+  for (const f of spec.flags) values[f.name] = f.default === undefined ? undefined : String(f.default);
+  return values;
+}
+
+/**
+ * The main job: exports the graph of every built-in model, trains lstm-sine with its defaults
+ * and generates from it in closed loop, and ends with a table of what was trained and where
+ * every file is.
+ */
+export const mainJob: Command = {
+  name: 'main',
+  summary: 'the main job: graphs of the built-in models, lstm-sine trained and generated',
+  help: helpText(
+    'wiregrad main [flags]',
+    'Writes the graph of every built-in model (DOT, SVG, PNG) to DIR/graphs, trains lstm-sine with\n' +
+      'its defaults (checkpoint, metrics, loss plot) and generates 100 points from it in closed\n' +
+      'loop, then prints a summary table of the models, their final figures and files.',
+    [],
+    flags,
+  ),
+  async run(argv) {
+    const { values, positionals: rest, help } = parseWith('main', argv, flags);
+    if (help) {
+      process.stdout.write(this.help);
+      return 0;
+    }
+    positionals('main', rest, []);
+    const started = performance.now();
+    const out = String(values.out);
+    const threads = typeof values.threads === 'string' ? values.threads : undefined;
+    const rows: SummaryRow[] = [];
+
+    const graphDir = ensureDir(path.join(out, 'graphs'));
+    const graphFiles: string[] = [];
+    for (const model of builtinModels) {
+      const { root } = model.build();
+      graphFiles.push(...(await writeGraph(root, path.join(graphDir, `${model.name}.dot`), { title: `${model.name}: ${model.description}`, svg: true, png: true })));
+    }
+    process.stderr.write(`graphs: ${builtinModels.map((m) => m.name).join(', ')} drawn into ${shown(graphDir)}\n`);
+
+    const lstmOut = path.join(out, lstmSineSpec.name);
+    const lstm = runTraining(lstmSineSpec, defaultsOf(lstmSineSpec, lstmOut, threads), lstmOut);
+    const generated = generateSine(lstm.trained.model, 100, lstmOut);
+    rows.push({
+      model: lstmSineSpec.name,
+      loss: lossText(finalLoss(lstm.trained.history)),
+      figures: `${figuresText(lstm.trained.figures.slice(0, 1))}, closed-loop max error over 100 points ${lossText(generated.maxError)}`,
+      seconds: lstm.trained.seconds,
+      files: [...lstm.files, ...generated.files],
+    });
+
+    rows.push({ model: 'graphs', loss: '', figures: `${builtinModels.map((m) => m.name).join(', ')}`, seconds: NaN, files: graphFiles });
+    process.stdout.write(summary(rows, (performance.now() - started) / 1000));
+    return 0;
+  },
+};
+
+/** The closing table: one line per model, then the files of each, grouped by folder. */
+function summary(rows: readonly SummaryRow[], total: number): string {
+  const table = [['model', 'final loss', 'train time', 'figures'], ...rows.map((r) => [r.model, r.loss, Number.isNaN(r.seconds) ? '' : formatSeconds(r.seconds), r.figures])];
+  const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
+  const line = (row: string[]): string => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ');
+  const lines = ['', line(table[0]), widths.map((w, c) => '-'.repeat(c === widths.length - 1 ? Math.min(w, 40) : w)).join('  '), ...table.slice(1).map(line), '', 'files:'];
+  for (const r of rows) {
+    const byFolder = new Map<string, string[]>();
+    for (const f of r.files) byFolder.set(path.dirname(f), [...(byFolder.get(path.dirname(f)) ?? []), path.basename(f)]);
+    for (const [folder, names] of byFolder) lines.push(`  ${shown(folder)}/: ${names.join(', ')}`);
+  }
+  lines.push('', `done in ${formatSeconds(total)}`, '');
+  return lines.join('\n');
+}
