@@ -108,12 +108,11 @@ struct Call {
 
   template <typename T>
   bool array(int i, napi_typedarray_type want, const char* wantName, T** data, int64_t* length) const {
-    bool isTyped = false;
     napi_typedarray_type t = napi_int8_array;
     size_t len = 0;
     void* ptr = nullptr;
-    if (napi_is_typedarray(env, argv[i], &isTyped) != napi_ok || !isTyped ||
-        napi_get_typedarray_info(env, argv[i], &t, &len, &ptr, nullptr, nullptr) != napi_ok || t != want) {
+    // fails with napi_invalid_arg for anything that is not a typed array
+    if (napi_get_typedarray_info(env, argv[i], &t, &len, &ptr, nullptr, nullptr) != napi_ok || t != want) {
       return typeError(env, name(i) + " must be a " + wantName + ", got " + typeName(env, argv[i]));
     }
     // napi already adds the view's byteOffset: ptr is element 0 of this view.

@@ -93,7 +93,7 @@ function loads(addon) {
 
 function fail(why) {
   say(`native addon NOT built: ${why}`);
-  say('wiregrad will run on its pure-TypeScript backend (slower products); `wiregrad doctor` explains');
+  say('products will run on the pure-TypeScript backend (slower); `wiregrad doctor` explains');
   process.exit(strict ? 1 : 0);
 }
 
