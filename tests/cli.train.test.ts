@@ -62,7 +62,7 @@ describe('train and generate end to end (tiny settings)', () => {
     const out = path.join(dir, 'add');
     const t = await cli('train', 'mlp-addition', '--epochs', '1', '--examples', '20', '--bits', '4', '--hidden', '8', '--out', out);
     expect(t.code).toBe(0);
-    expect(t.out).toMatch(/mlp-addition: bit accuracy [\d.]+, epochs 1/);
+    expect(t.out).toMatch(/mlp-addition: final loss [\d.]+, bit accuracy [\d.]+, epochs 1/);
     const r = await cli('generate', 'lstm-sine', '--from', path.join(out, 'model.safetensors'), '--out', out);
     expect(r.code).toBe(1);
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
