@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { setThreads } from '../backend/native';
 import { UsageError } from '../errors';
 import { writeOut } from '../experiments/experiment';
 import { experiments } from '../experiments/registry';
@@ -11,6 +12,7 @@ const flags: readonly FlagDef[] = [
   { name: 'seed', value: 'N', default: 1, help: 'seed of the one random generator: same seed, same run' },
   { name: 'replications', value: 'N', help: 'seeded repetitions of each configuration (default: per experiment)' },
   { name: 'out', value: 'DIR', default: 'runs/experiments/<name>', help: 'folder for results.json, results.md and the plots and logs' },
+  { name: 'threads', value: 'N', default: 1, help: 'threads of the native matrix products (1 is fastest on a busy machine)' },
   { name: 'quick', help: 'shrink every loop to a smoke-test size' },
 ];
 
@@ -36,6 +38,7 @@ export const experiment: Command = {
     if (!chosen) throw new UsageError(`experiment: unknown experiment '${name}' (experiments: ${experiments.map((e) => e.name).join(', ')})`);
     const seed = intFlag('experiment', 'seed', values.seed, 0, 2 ** 32 - 1);
     const replications = values.replications === undefined ? chosen.defaultReplications : intFlag('experiment', 'replications', values.replications, 1, 100_000);
+    setThreads(intFlag('experiment', 'threads', values.threads, 1, 1024));
     const out = values.out === 'runs/experiments/<name>' ? path.join('runs', 'experiments', chosen.name) : String(values.out);
     const result = await chosen.run({
       seed,

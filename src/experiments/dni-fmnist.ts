@@ -1,0 +1,203 @@
+import { FeedForward } from '../blocks/feedforward';
+import { Batches } from '../data/batches';
+import { FashionMnistSplit, loadFashionMnist } from '../data/fashion-mnist';
+import { Graph } from '../graph/graph';
+import type { Node } from '../graph/node';
+import { linePlot } from '../io/plot';
+import { svgToPng } from '../io/render';
+import { softmaxCrossEntropy } from '../losses/softmax-cross-entropy';
+import { Adam } from '../optim/adam';
+import { Alignment, alignment, toJsonl } from '../rules/alignment';
+import { SyntheticGradient } from '../rules/dni';
+import { Matrix } from '../tensor/matrix';
+import { Rng } from '../tensor/rng';
+import { Experiment, ExperimentContext, fixed, markdownTable, writeOut } from './experiment';
+import { summariseAlignment } from './hebbian';
+
+type Variant = 'backprop' | 'DNI' | 'cDNI';
+const VARIANTS: readonly Variant[] = ['backprop', 'DNI', 'cDNI'];
+
+const SIZES = [784, 256, 256, 10];
+const CLASSES = 10;
+const BATCH = 100;
+const EPOCHS = 10;
+const LR = 1e-3;
+const LR_SYNTHESISER = 1e-4;
+const ALIGN_EVERY = 600;
+/** In --quick runs: this many training and test images, one epoch. */
+const QUICK_IMAGES = 500;
+
+interface Net {
+  graph: Graph;
+  x: Node;
+  labels: Node;
+  logits: Node;
+  loss: Node;
+  layers: FeedForward[];
+  interfaces: SyntheticGradient[];
+}
+
+/** 784-256-256-10 ReLU MLP; for DNI a linear synthesiser after every hidden layer (cDNI: also reading the one-hot label). */
+function build(variant: Variant, rng: Rng): Net {
+  const graph = new Graph({ dtype: 'float32' });
+  const x = graph.input('x', BATCH, SIZES[0]);
+  const labels = graph.input('labels', BATCH, 1);
+  const layers: FeedForward[] = [];
+  const hidden: Node[] = [];
+  let h = x;
+  for (let i = 0; i + 1 < SIZES.length; i++) {
+    const last = i + 2 === SIZES.length;
+    const layer = new FeedForward(graph, `layer${i + 1}`, SIZES[i], SIZES[i + 1], rng, { activation: last ? 'none' : 'relu' });
+    layers.push(layer);
+    h = layer.apply(h);
+    if (!last) hidden.push(h);
+  }
+  const loss = softmaxCrossEntropy(h, labels, 'batch', 'loss');
+  const interfaces =
+    variant === 'backprop'
+      ? []
+      : hidden.map((node) => new SyntheticGradient(node, { rng, optimizer: (p) => new Adam(p, { lr: LR_SYNTHESISER }), context: variant === 'cDNI' ? CLASSES : 0 }));
+  return { graph, x, labels, logits: h, loss, layers, interfaces };
+}
+
+/** Label column then one-hot columns, so one shuffled batch carries both. */
+function targets(split: FashionMnistSplit, n: number): Matrix {
+  const m = new Matrix(n, 1 + CLASSES, 'float32');
+  for (let i = 0; i < n; i++) {
+    m.data[i * (1 + CLASSES)] = split.labels[i];
+    m.data[i * (1 + CLASSES) + 1 + split.labels[i]] = 1;
+  }
+  return m;
+}
+
+function rowsOf(m: Matrix, n: number): Matrix {
+  return n === m.rows ? m : new Matrix(n, m.cols, m.dtype, m.data.slice(0, n * m.cols));
+}
+
+function split(y: Matrix, labels: Matrix, oneHot: Matrix): void {
+  for (let i = 0; i < y.rows; i++) {
+    labels.data[i] = y.data[i * (1 + CLASSES)];
+    oneHot.data.set(y.data.subarray(i * (1 + CLASSES) + 1, (i + 1) * (1 + CLASSES)), i * CLASSES);
+  }
+}
+
+function accuracy(net: Net, batches: Batches): number {
+  const labels = new Matrix(BATCH, 1, 'float32');
+  const oneHot = new Matrix(BATCH, CLASSES, 'float32');
+  let right = 0;
+  for (let b = 0; b < batches.count; b++) {
+    const batch = batches.get(b);
+    split(batch.y, labels, oneHot);
+    net.x.feed(batch.x);
+    const z = net.graph.forward(net.logits);
+    for (let r = 0; r < BATCH; r++) {
+      let best = 0;
+      for (let c = 1; c < CLASSES; c++) if (z.get(r, c) > z.get(r, best)) best = c;
+      if (best === labels.data[r]) right++;
+    }
+  }
+  return right / (batches.count * BATCH);
+}
+
+interface VariantResult {
+  variant: Variant;
+  epochs: { epoch: number; loss: number; testAccuracy: number; cosine: (number | null)[] }[];
+  testAccuracy: number;
+  seconds: number;
+}
+
+function traceAlignment(net: Net, step: number, variant: Variant, trace: Alignment[]): void {
+  const below = net.layers.slice(0, net.interfaces.length);
+  const gradients = (mode: SyntheticGradient['mode']): Matrix[] => {
+    net.interfaces.forEach((sg) => (sg.mode = mode));
+    net.graph.backward(net.loss);
+    return below.map((l) => (l.weight.grad as Matrix).clone());
+  };
+  const truth = gradients('true');
+  const synthetic = gradients('frozen');
+  net.interfaces.forEach((sg) => (sg.mode = 'train'));
+  // the direction is what matters here: Adam rescales each coordinate, so −g stands for the update
+  below.forEach((l, k) => {
+    const d = synthetic[k];
+    for (let i = 0; i < d.size; i++) d.data[i] = -d.data[i];
+    trace.push(alignment(step, variant, l.name, d, truth[k]));
+  });
+}
+
+function runVariant(variant: Variant, ctx: ExperimentContext, train: Batches, test: Batches, epochs: number, trace: Alignment[]): VariantResult {
+  const rng = new Rng(ctx.seed);
+  const net = build(variant, rng.fork());
+  const optimizer = new Adam(net.layers.flatMap((l) => l.parameters), { lr: LR });
+  const labels = new Matrix(BATCH, 1, 'float32');
+  const oneHot = new Matrix(BATCH, CLASSES, 'float32');
+  const progress = ctx.progress(`dni-fmnist ${variant}`, epochs * train.count);
+  const started = performance.now();
+  const history: VariantResult['epochs'] = [];
+  let step = 0;
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    train.shuffle(rng);
+    let lossSum = 0;
+    const cos = net.interfaces.map(() => [0, 0]);
+    for (let b = 0; b < train.count; b++) {
+      const batch = train.get(b);
+      split(batch.y, labels, oneHot);
+      net.x.feed(batch.x);
+      net.labels.feed(labels);
+      for (const sg of net.interfaces) if (sg.context) sg.condition(oneHot);
+      if (net.interfaces.length > 0 && step % ALIGN_EVERY === 0) traceAlignment(net, step, variant, trace);
+      net.graph.backward(net.loss);
+      lossSum += net.loss.value.data[0];
+      net.interfaces.forEach((sg, k) => {
+        if (sg.last?.cosine != null) cos[k] = [cos[k][0] + sg.last.cosine, cos[k][1] + 1];
+      });
+      optimizer.step();
+      step++;
+      progress.update(step, `loss ${(lossSum / (b + 1)).toFixed(4)}`);
+    }
+    history.push({ epoch, loss: lossSum / train.count, testAccuracy: accuracy(net, test), cosine: cos.map(([s, n]) => (n > 0 ? s / n : null)) });
+  }
+  const testAccuracy = history.at(-1)?.testAccuracy ?? NaN;
+  progress.finish(`test accuracy ${fixed(testAccuracy)}`);
+  return { variant, epochs: history, testAccuracy, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Fashion-MNIST MLP: backprop against DNI and cDNI with a synthetic gradient between every pair of layers. */
+export const dniFmnist: Experiment = {
+  name: 'dni-fmnist',
+  summary: 'synthetic gradients (DNI, cDNI) against backprop on a 784-256-256-10 Fashion-MNIST MLP',
+  defaultReplications: 1,
+  async run(ctx) {
+    const data = loadFashionMnist({ dtype: 'float32' });
+    const nTrain = ctx.quick ? QUICK_IMAGES : data.train.images.rows;
+    const nTest = ctx.quick ? QUICK_IMAGES : data.test.images.rows;
+    const epochs = ctx.quick ? 1 : EPOCHS;
+    const train = new Batches(rowsOf(data.train.images, nTrain), targets(data.train, nTrain), BATCH, { dropLast: true });
+    const test = new Batches(rowsOf(data.test.images, nTest), targets(data.test, nTest), BATCH, { dropLast: true });
+    const trace: Alignment[] = [];
+    const results = VARIANTS.map((v) => runVariant(v, ctx, train, test, epochs, trace));
+    const files: (string | null)[] = [writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace))];
+    const svg = linePlot(
+      results.map((r) => ({ name: r.variant, x: r.epochs.map((e) => e.epoch), y: r.epochs.map((e) => e.testAccuracy) })),
+      { title: 'Fashion-MNIST 784-256-256-10: test accuracy', xLabel: 'epoch', yLabel: 'accuracy' },
+    );
+    files.push(writeOut(ctx.out, 'test-accuracy.svg', svg));
+    if (ctx.out !== null) files.push(writeOut(ctx.out, 'test-accuracy.png', svgToPng(svg)));
+    const backprop = results[0].testAccuracy;
+    const table = markdownTable(
+      ['rule', 'epochs', 'test accuracy', 'points behind backprop', 'mean cos(ĝ, g) last epoch (h1, h2)', 'seconds'],
+      results.map((r) => [
+        r.variant,
+        epochs,
+        fixed(r.testAccuracy, 4),
+        fixed(100 * (backprop - r.testAccuracy), 2),
+        r.epochs.at(-1)?.cosine.map((c) => fixed(c)).join(', ') || '–',
+        r.seconds.toFixed(0),
+      ]),
+    );
+    const markdown =
+      `## Synthetic gradients on Fashion-MNIST (${nTrain} training / ${nTest} test images from ${data.source} data, batch ${BATCH}, ` +
+      `Adam ${LR}, synthesisers Adam ${LR_SYNTHESISER}, seed ${ctx.seed})\n\n${table}\n` +
+      `### Alignment of the DNI updates with the true gradient (every ${ALIGN_EVERY} steps)\n\n${summariseAlignment(trace)}`;
+    return { name: 'dni-fmnist', data: { nTrain, nTest, epochs, lr: LR, lrSynthesiser: LR_SYNTHESISER, results }, markdown, files: files.filter((f): f is string => f !== null) };
+  },
+};
