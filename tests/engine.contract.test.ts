@@ -237,4 +237,15 @@ describe('engine contract', () => {
     expect(() => r.bind(next)).toThrow(/binding Ref 'state' \[1×1\] to Tanh 'next' \[1×1\] would close a cycle: state → next → mix → state/);
     expect(r.inputs).toHaveLength(0);
   });
+
+  it('runs a 20000-deep chain forward, backward and through validate without exhausting the call stack', () => {
+    const g = new Graph();
+    const p = scalar(g, 'p', 0.5);
+    let h: Node = p;
+    for (let t = 0; t < 20000; t++) h = add(h, p);
+    expect(g.forward(h).data[0]).toBe(10000.5);
+    g.backward(h);
+    expect(p.grad?.data[0]).toBe(20001);
+    expect(() => g.validate()).not.toThrow();
+  });
 });
