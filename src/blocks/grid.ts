@@ -78,19 +78,22 @@ export class NeuralGrid {
     return [...this.input.parameters, this.weights, this.biases, ...this.output.parameters];
   }
 
-  /** Wires the network onto x (m×inputSize) and returns the logits (m×outputSize). */
-  apply(x: Node): Node {
+  /**
+   * Wires the network onto x (m×inputSize) inside scope `at` (default: the block's name) and
+   * returns the logits (m×outputSize). Another call with another `at` shares the parameters.
+   */
+  apply(x: Node, at: string = this.name): Node {
     const g = this.graph;
-    return g.scope(this.name, () => {
+    return g.scope(at, () => {
       const a0 = activation(this.input.apply(x), this.activation, 'a[0]');
       const wire = { fused: fusedGrid, composed: composedGrid, loop: loopGrid }[this.implementation];
       return this.output.apply(wire(a0, this.weights, this.biases, this.activation, 'grid'));
     });
   }
 
-  /** The fused grid's columns a[1] … a[width] after `apply` (named by fusedGrid). */
-  columns(): Node[] {
+  /** The columns a[0] … a[width] of the application at `at` (fused grids: their GridStep nodes). */
+  columns(at: string = this.name): Node[] {
     if (this.implementation !== 'fused') throw new UsageError(`NeuralGrid '${this.name}': columns() needs the fused implementation`);
-    return Array.from({ length: this.width }, (_, j) => this.graph.node(`${this.name}.grid.a[${j + 1}]`));
+    return Array.from({ length: this.width + 1 }, (_, j) => this.graph.node(j === 0 ? `${at}.a[0]` : `${at}.grid.a[${j}]`));
   }
 }

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { CheckpointError, UsageError } from '../errors';
 import type { Graph } from '../graph/graph';
 import { readCheckpoint, saveCheckpoint } from '../io/checkpoint';
+import { GRID_FMNIST_DEFAULTS, GridFmnist, trainGridFmnist } from '../models/grid-fmnist';
 import { LSTM_SINE_DEFAULTS, LstmSine, trainLstmSine } from '../models/lstm-sine';
 import { MLP_ADDITION_DEFAULTS, MlpAddition, trainMlpAddition } from '../models/mlp-addition';
 import type { OnProgress, TrainRecord } from '../models/train';
@@ -132,7 +133,55 @@ export const mlpAdditionSpec: TrainSpec<MlpAddition> = {
   },
 };
 
-export const trainSpecs: readonly TrainSpec<unknown>[] = [lstmSineSpec, mlpAdditionSpec];
+export const gridFmnistSpec: TrainSpec<GridFmnist> = {
+  name: 'grid-fmnist',
+  about: 'a NeuralGrid (dense in, height×width grid, dense out) on Fashion-MNIST with Adam',
+  flags: [
+    { name: 'epochs', value: 'E', default: GRID_FMNIST_DEFAULTS.epochs, help: 'passes over the training set (a fraction is allowed)' },
+    { name: 'height', value: 'N', default: GRID_FMNIST_DEFAULTS.height, help: 'neurons per grid column' },
+    { name: 'width', value: 'N', default: GRID_FMNIST_DEFAULTS.width, help: 'grid column transitions' },
+    { name: 'activation', value: 'sin|tanh|gelu', default: GRID_FMNIST_DEFAULTS.activation, help: 'activation of the grid neurons' },
+    { name: 'batch', value: 'N', default: GRID_FMNIST_DEFAULTS.batch, help: 'images per step' },
+    { name: 'lr', value: 'RATE', default: GRID_FMNIST_DEFAULTS.lr, help: 'Adam learning rate' },
+    { name: 'data', value: 'DIR', default: '', help: 'Fashion-MNIST folder (default: the system one, else the shipped subset)' },
+  ],
+  defaults: { seed: GRID_FMNIST_DEFAULTS.seed, dtype: GRID_FMNIST_DEFAULTS.dtype },
+  logLoss: false,
+  total: (values) => Math.max(1, Math.round(positive('epochs', values) * Math.floor(60000 / int('batch', values)))),
+  train(values, common, onProgress) {
+    const activation = String(values.activation);
+    if (activation !== 'sin' && activation !== 'tanh' && activation !== 'gelu') throw new UsageError(`train: --activation must be sin, tanh or gelu, got '${activation}'`);
+    const r = trainGridFmnist(
+      {
+        epochs: positive('epochs', values),
+        height: int('height', values, 1, 100_000),
+        width: int('width', values, 1, 100_000),
+        activation,
+        batch: int('batch', values, 1, 60_000),
+        lr: positive('lr', values),
+        data: values.data ? String(values.data) : undefined,
+        seed: common.seed,
+        dtype: common.dtype,
+      },
+      onProgress,
+    );
+    const last = r.evals[r.evals.length - 1];
+    return {
+      model: r.model,
+      graph: r.model.graph,
+      options: r.model.options,
+      optimizer: r.optimizer,
+      history: r.history,
+      seconds: r.seconds,
+      figures: [
+        ['test accuracy', last.accuracy],
+        ['seconds per epoch', r.secondsPerEpoch],
+      ],
+    };
+  },
+};
+
+export const trainSpecs: readonly TrainSpec<unknown>[] = [lstmSineSpec, mlpAdditionSpec, gridFmnistSpec];
 
 export function findSpec(command: string, name: string): TrainSpec<unknown> {
   const spec = trainSpecs.find((s) => s.name === name);

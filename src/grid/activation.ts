@@ -8,17 +8,18 @@ import { tanh } from '../ops/tanh';
 import { Matrix } from '../tensor/matrix';
 
 /**
- * act(z) wired from existing kinds, named `name` (GELU: its nodes under `name.`). GELU is the tanh form
+ * act(z) wired from existing kinds, the output named `name` (GELU's inner nodes under `name.`). GELU is the tanh form
  * ½·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))), in the same order of operations as GridStep's kernel.
  */
 export function activation(z: Node, act: GridActivation, name: string): Node {
   if (act === 'sin') return sin(z, name);
   if (act === 'tanh') return tanh(z, name);
   const g = z.graph;
-  return g.scope(name, () => {
+  const product = g.scope(name, () => {
     const cube = mul(mul(z, z, 'z²'), z, 'z³');
     const t = tanh(scale(add(z, scale(cube, GELU_K, 'k·z³'), 'u'), GELU_C, 'c·u'), 't');
     const one = g.constant('one', new Matrix(1, z.cols, g.dtype).fill(1));
-    return scale(mul(z, add(t, one, '1+t'), 'z·(1+t)'), 0.5, 'y');
+    return mul(z, add(t, one, '1+t'), 'z·(1+t)');
   });
+  return scale(product, 0.5, name);
 }
