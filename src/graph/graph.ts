@@ -257,7 +257,9 @@ export class Graph {
         }
       }
     }
-    for (const n of this.nodes) topoOrder(n);
+    // one search over all nodes, linear in their number: each call skips what earlier calls ordered
+    const ordered = new Set<Node>();
+    for (const n of this.nodes) for (const m of topoOrder(n, ordered)) ordered.add(m);
   }
 
   private own(node: Node, what: string): void {
@@ -279,9 +281,13 @@ function validShape(s: unknown): s is Shape {
   return Array.isArray(s) && s.length === 2 && s.every((v) => Number.isInteger(v) && v >= 1);
 }
 
-/** Ancestors of `root` (itself included), inputs before consumers; a cycle throws and names its nodes. */
-export function topoOrder(root: Node): Node[] {
+/**
+ * Ancestors of `root` (itself included), inputs before consumers; a cycle throws and names its
+ * nodes. Nodes in `known` (already ordered by the caller) are neither visited nor returned.
+ */
+export function topoOrder(root: Node, known?: ReadonlySet<Node>): Node[] {
   const order: Node[] = [];
+  if (known?.has(root)) return order;
   const state = new Map<Node, 1 | 2>(); // 1: on the current path, 2: done
   const stack: { node: Node; next: number }[] = [{ node: root, next: 0 }];
   state.set(root, 1);
@@ -294,7 +300,7 @@ export function topoOrder(root: Node): Node[] {
         const cycle = stack.slice(stack.findIndex((f) => f.node === child)).map((f) => f.node.name);
         throw new WiringError(`cycle: ${[...cycle, child.name].join(' → ')}`);
       }
-      if (s === undefined) {
+      if (s === undefined && !known?.has(child)) {
         state.set(child, 1);
         stack.push({ node: child, next: 0 });
       }
