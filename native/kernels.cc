@@ -54,8 +54,9 @@ void ownGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, T alpha,
   // One tile is not worth waking a team for.
 #pragma omp parallel if (tiles > 1)
   {
-    std::vector<T> pa(static_cast<size_t>(MC * KC));
-    std::vector<T> pb(static_cast<size_t>(KC * NC));
+    // sized to this product, so a small one allocates little
+    std::vector<T> pa(static_cast<size_t>(std::min(MC, m) * std::min(KC, k)));
+    std::vector<T> pb(static_cast<size_t>(std::min(KC, k) * std::min(NC, n)));
 #pragma omp for schedule(dynamic)
     for (int64_t t = 0; t < tiles; t++) {
       const int64_t i0 = (t / tilesJ) * MC, j0 = (t % tilesJ) * NC;
@@ -67,12 +68,31 @@ void ownGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, T alpha,
         const int64_t depth = std::min(KC, k - p0);
         packA(transA, a, lda, i0, rows, p0, depth, alpha, pa.data());
         packB(transB, b, ldb, p0, depth, j0, cols, pb.data());
-        for (int64_t i = 0; i < rows; i++) {
+        int64_t i = 0;
+        // four rows of C per pass: each loaded row of B feeds four accumulating rows
+        for (; i + 4 <= rows; i += 4) {
+          T *c0 = ct + i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+          const T* ar = pa.data() + i * depth;
+          for (int64_t p = 0; p < depth; p++) {
+            const T a0 = ar[p], a1 = ar[depth + p], a2 = ar[2 * depth + p], a3 = ar[3 * depth + p];
+            const T* brow = pb.data() + p * cols;
+#pragma omp simd
+            for (int64_t j = 0; j < cols; j++) {
+              const T bj = brow[j];
+              c0[j] += a0 * bj;
+              c1[j] += a1 * bj;
+              c2[j] += a2 * bj;
+              c3[j] += a3 * bj;
+            }
+          }
+        }
+        for (; i < rows; i++) {
           T* crow = ct + i * ldc;
           const T* arow = pa.data() + i * depth;
           for (int64_t p = 0; p < depth; p++) {
             const T av = arow[p];
             const T* brow = pb.data() + p * cols;
+#pragma omp simd
             for (int64_t j = 0; j < cols; j++) crow[j] += av * brow[j];
           }
         }
