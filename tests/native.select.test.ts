@@ -130,3 +130,11 @@ const addonBuilt = fresh({}).native.loadNative().addon !== null;
     native.setThreads(1);
   });
 });
+
+(addonBuilt ? describe : describe.skip)('threads when the addon is loaded directly', () => {
+  it('loadNative applies WIREGRAD_THREADS too, so tests that bypass the selection still run on 1 thread', () => {
+    const { native } = fresh({ WIREGRAD_THREADS: '1', WIREGRAD_NATIVE_ADDON: built });
+    expect(native.loadNative().addon!.info().ompThreads).toBe(1);
+    expect(native.threadsSetting()).toBe(1);
+  });
+});

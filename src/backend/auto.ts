@@ -1,6 +1,6 @@
 import { BackendError, UsageError } from '../errors';
 import { Backend } from './backend';
-import { loadNative, NativeLoad, nativeBackendOf, setThreads } from './native';
+import { loadNative, NativeLoad, nativeBackendOf, setThreads, threadsFromEnv, threadsSetting } from './native';
 import { backendFor, setLargeBackend } from './select';
 import { tsBackend } from './ts';
 
@@ -42,12 +42,8 @@ export function resolveBackend(): BackendResolution {
     throw new UsageError(`WIREGRAD_BACKEND must be auto, ts or native, got '${choice}'`);
   }
   const strict = process.env.WIREGRAD_STRICT_NATIVE === '1';
-  const threadsEnv = process.env.WIREGRAD_THREADS;
-  if (threadsEnv) {
-    const n = Number(threadsEnv);
-    if (!/^\d+$/.test(threadsEnv) || n < 1 || n > 1024) throw new UsageError(`WIREGRAD_THREADS must be an integer in [1, 1024], got '${threadsEnv}'`);
-    setThreads(n);
-  }
+  const envThreads = threadsFromEnv();
+  if (envThreads !== null && threadsSetting() === null) setThreads(envThreads);
   if (choice === 'ts') {
     resolution = { backend: tsBackend, threshold: NATIVE_THRESHOLD, choice, strict, reason: 'WIREGRAD_BACKEND=ts', load: null };
   } else {

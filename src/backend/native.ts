@@ -57,9 +57,28 @@ export function addonCandidates(): string[] {
 let loaded: NativeLoad | null = null;
 let threads: number | null = null;
 
-/** Loads the addon once; never throws: a failure is recorded with every path tried. */
+/** WIREGRAD_THREADS as a thread count, null when unset; a UsageError naming it when malformed. */
+export function threadsFromEnv(): number | null {
+  const text = process.env.WIREGRAD_THREADS;
+  if (text === undefined || text === '') return null;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 1 || n > 1024) throw new UsageError(`WIREGRAD_THREADS must be an integer in [1, 1024], got '${text}'`);
+  return n;
+}
+
+/**
+ * Loads the addon once; never throws: a failure is recorded with every path tried. The thread
+ * count is setThreads' if called, else WIREGRAD_THREADS, else the libraries' default.
+ */
 export function loadNative(): NativeLoad {
   if (loaded) return loaded;
+  if (threads === null) {
+    try {
+      threads = threadsFromEnv();
+    } catch {
+      // a malformed WIREGRAD_THREADS is reported by resolveBackend; loading must not throw
+    }
+  }
   const tried: NativeLoad['tried'] = [];
   for (const file of addonCandidates()) {
     if (!fs.existsSync(file)) {
