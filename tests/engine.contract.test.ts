@@ -238,6 +238,32 @@ describe('engine contract', () => {
     expect(r.inputs).toHaveLength(0);
   });
 
+  it('rewiring the ports or requiresGrad after a backward takes effect on the next pass', () => {
+    const g = new Graph();
+    const x = g.input('x', 1, 1);
+    const w = scalar(g, 'w', 2);
+    const h = tanh(x, 'h');
+    const root = sum(mul(h, w));
+    x.feed([[0.1]]);
+    g.backward(root);
+    expect(x.grad).toBeNull();
+    x.requiresGrad = true;
+    g.backward(root);
+    expect(x.grad?.data[0]).toBeCloseTo(2 * dtanh(0.1), 15);
+    h.inject('aux', Matrix.scalar(1));
+    g.backward(root);
+    expect(x.grad?.data[0]).toBeCloseTo(3 * dtanh(0.1), 15);
+    h.removeInjection('aux');
+    h.stopGradient();
+    g.backward(root);
+    expect(x.grad).toBeNull();
+    expect(w.grad?.data[0]).toBeCloseTo(Math.tanh(0.1), 15);
+    x.requiresGrad = false;
+    h.stopGradient(false);
+    g.backward(root);
+    expect(x.grad).toBeNull();
+  });
+
   it('runs a 20000-deep chain forward, backward and through validate without exhausting the call stack', () => {
     const g = new Graph();
     const p = scalar(g, 'p', 0.5);

@@ -29,8 +29,7 @@ export class Node {
   /** Inputs in slot order. Only a forward reference (kind Ref) is ever rebound, by `bind`. */
   inputs: Node[];
 
-  /** For inputs: may a gradient flow into this input (off by default). */
-  requiresGrad = false;
+  private wantsGradient = false;
 
   // gradient ports
   readonly injections = new Map<string, Injection>();
@@ -69,6 +68,17 @@ export class Node {
       attrs,
       scratch: (slot, rows, cols) => this.scratch(slot, rows, cols),
     };
+  }
+
+  /** For inputs: may a gradient flow into this input (off by default). */
+  get requiresGrad(): boolean {
+    return this.wantsGradient;
+  }
+
+  /** Changing it changes which wait edges exist, so the cached backward plans are dropped. */
+  set requiresGrad(on: boolean) {
+    this.wantsGradient = on;
+    this.graph.changed();
   }
 
   get kind(): string {
