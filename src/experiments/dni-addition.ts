@@ -12,7 +12,7 @@ import { SyntheticGradient } from '../rules/dni';
 import { normal } from '../tensor/init';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
-import { Experiment, ExperimentContext, fixed, markdownTable, writeOut } from './experiment';
+import { Experiment, ExperimentContext, fixed, markdownTable, writeAlignmentPlot, writeOut } from './experiment';
 import { summariseAlignment } from './hebbian';
 
 type Variant = 'backprop' | 'DNI' | 'cDNI';
@@ -192,7 +192,7 @@ export const dniAddition: Experiment = {
     const test = binaryAddition(data, EXAMPLES, BITS);
     const trace: Alignment[] = [];
     const results = VARIANTS.map((v) => runVariant(v, ctx, train, test, trace));
-    const files: (string | null)[] = [writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace))];
+    const files: (string | null)[] = [writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace)), ...writeAlignmentPlot(ctx.out, 'alignment', 'binary addition: alignment of DNI updates with backprop', trace)];
     files.push(writeOut(ctx.out, 'curves.jsonl', toJsonl(results.flatMap((r) => r.curve.map((c) => ({ variant: r.variant, ...c }))))));
     for (const [key, title] of [
       ['summedDelta', 'Σ|(out − y) ⊙ out ⊙ (1 − out)| per epoch'],

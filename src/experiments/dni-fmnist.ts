@@ -11,7 +11,7 @@ import { Alignment, alignment, toJsonl } from '../rules/alignment';
 import { SyntheticGradient } from '../rules/dni';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
-import { Experiment, ExperimentContext, fixed, markdownTable, writeOut } from './experiment';
+import { Experiment, ExperimentContext, fixed, markdownTable, writeAlignmentPlot, writeOut } from './experiment';
 import { summariseAlignment } from './hebbian';
 
 type Variant = 'backprop' | 'DNI' | 'cDNI';
@@ -175,7 +175,7 @@ export const dniFmnist: Experiment = {
     const test = new Batches(rowsOf(data.test.images, nTest), targets(data.test, nTest), BATCH, { dropLast: true });
     const trace: Alignment[] = [];
     const results = VARIANTS.map((v) => runVariant(v, ctx, train, test, epochs, trace));
-    const files: (string | null)[] = [writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace))];
+    const files: (string | null)[] = [writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace)), ...writeAlignmentPlot(ctx.out, 'alignment', 'Fashion-MNIST: alignment of DNI updates with backprop', trace)];
     const svg = linePlot(
       results.map((r) => ({ name: r.variant, x: r.epochs.map((e) => e.epoch), y: r.epochs.map((e) => e.testAccuracy) })),
       { title: 'Fashion-MNIST 784-256-256-10: test accuracy', xLabel: 'epoch', yLabel: 'accuracy' },

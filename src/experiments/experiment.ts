@@ -2,6 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IoError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
+import { linePlot } from '../io/plot';
+import { svgToPng } from '../io/render';
+import { Alignment } from '../rules/alignment';
 
 /** Progress of one long loop (the CLI shows it on stderr; tests pass a silent one). */
 export interface ProgressSink {
@@ -105,4 +108,27 @@ export function writeOut(dir: string | null, name: string, content: string | Uin
 
 export function fixed(v: number | null, digits = 3): string {
   return v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+}
+
+/**
+ * Plots cos(ΔW, −∇W) over the steps, one line per (run, layer), as `<name>.svg` and `<name>.png`
+ * in the folder; returns the files written.
+ */
+export function writeAlignmentPlot(dir: string | null, name: string, title: string, trace: readonly Alignment[]): string[] {
+  if (dir === null || trace.length === 0) return [];
+  const lines = new Map<string, { x: number[]; y: number[] }>();
+  for (const a of trace) {
+    if (a.cosine === null) continue;
+    const key = `${a.rule} ${a.layer}`;
+    const line = lines.get(key) ?? { x: [], y: [] };
+    line.x.push(a.step);
+    line.y.push(a.cosine);
+    lines.set(key, line);
+  }
+  if (lines.size === 0) return [];
+  const svg = linePlot(
+    [...lines].map(([key, line]) => ({ name: key, ...line })),
+    { title, xLabel: 'step', yLabel: 'cos(ΔW, −∇W)' },
+  );
+  return [writeOut(dir, `${name}.svg`, svg), writeOut(dir, `${name}.png`, svgToPng(svg))].filter((f): f is string => f !== null);
 }

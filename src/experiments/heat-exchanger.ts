@@ -6,7 +6,7 @@ import { Alignment, alignment, toJsonl } from '../rules/alignment';
 import { HeatExchanger } from '../rules/heat-exchanger';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
-import { Experiment, ExperimentContext, fixed, markdownTable, writeOut } from './experiment';
+import { Experiment, ExperimentContext, fixed, markdownTable, writeAlignmentPlot, writeOut } from './experiment';
 import { summariseAlignment } from './hebbian';
 
 interface Config {
@@ -192,7 +192,7 @@ export const heatExchanger: Experiment = {
     const files: (string | null)[] = [];
     const runs: RunResult[] = [];
     for (const config of CONFIGS) for (let r = 0; r < ctx.replications; r++) runs.push(await runConfig(config, ctx, rng, trace, files));
-    files.push(writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace)));
+    files.push(writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace)), ...writeAlignmentPlot(ctx.out, 'alignment', 'heat exchanger: alignment of F\'s updates with backprop', trace));
     const table = markdownTable(
       ['pipe', 'sections × width', 'epochs', 'exchange (code) train / test', 'exchange (threshold) train / test', 'backprop train / test', 'majority class (test)'],
       runs.map((r) => [
