@@ -232,15 +232,17 @@ function driver(rounds: number): void {
     return s;
   };
   const crossover = { float64: crossoverOf('float64') ** 3, float32: crossoverOf('float32') ** 3 };
+  // one threshold for both dtypes: the larger crossover, so that native is faster for either
+  const suggested = Math.max(crossover.float64, crossover.float32);
 
   const loadEnd = fs.readFileSync('/proc/loadavg', 'utf8').trim();
   const machine = { cpu: os.cpus()[0]?.model, cores: os.cpus().length, started, loadavgStart: loadStart, loadavgEnd: loadEnd };
-  const result = { workload: 'W1', protocol: '1 warm-up; reps so a batch ≥ 0.2 s; 7 batches; round-robin, rotated', rounds, machine, cells, perCall: calls, crossover: { rows: cross, multiplyAdds: crossover }, threshold: NATIVE_THRESHOLD };
+  const result = { workload: 'W1', protocol: '1 warm-up; reps so a batch ≥ 0.2 s; 7 batches; round-robin, rotated', rounds, machine, cells, perCall: calls, crossover: { rows: cross, multiplyAdds: crossover, suggestedThreshold: suggested }, thresholdInUse: NATIVE_THRESHOLD };
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, 'gemm.json'), JSON.stringify(result, null, 2) + '\n');
   fs.writeFileSync(path.join(RESULTS, 'gemm.md'), markdown(result.cells, calls, crossover, machine, rounds));
   process.stdout.write(markdown(result.cells, calls, crossover, machine, rounds));
-  process.stdout.write(`\nTS/native crossover (m·n·k): float64 ${crossover.float64}, float32 ${crossover.float32}; NATIVE_THRESHOLD is ${NATIVE_THRESHOLD}\n`);
+  process.stdout.write(`\nTS/native crossover (m·n·k): float64 ${crossover.float64}, float32 ${crossover.float32}; threshold to use ${suggested} (NATIVE_THRESHOLD in src/backend/auto.ts is ${NATIVE_THRESHOLD})\n`);
 }
 
 function markdown(cells: Cell[], calls: { dtype: string; wiregradSeconds: number; cSeconds: number; overheadSeconds: number }[], crossover: Record<DTypeName, number>, machine: Record<string, unknown>, rounds: number): string {
@@ -261,7 +263,7 @@ function markdown(cells: Cell[], calls: { dtype: string; wiregradSeconds: number
   }
   lines.push('', '## Per-call cost at n = 4 (every product forced into the addon, 1 thread)', '', '| dtype | wiregrad matmul | C cblas call | overhead |', '|---|---:|---:|---:|');
   for (const c of calls) lines.push(`| ${c.dtype} | ${(c.wiregradSeconds * 1e6).toFixed(3)} µs | ${(c.cSeconds * 1e6).toFixed(3)} µs | ${(c.overheadSeconds * 1e6).toFixed(3)} µs |`);
-  lines.push('', `TS/native crossover (square products, m·n·k from which native is faster at every larger size): float64 ${crossover.float64}, float32 ${crossover.float32}.`, '');
+  lines.push('', `TS/native crossover (square products, 1 thread; m·n·k from which native is faster at every larger size tested): float64 ${crossover.float64}, float32 ${crossover.float32}. The larger one is the threshold: products of fewer multiply-adds stay in TS.`, '');
   return lines.join('\n');
 }
 
