@@ -66,13 +66,13 @@ export class Lstm {
     return this.graph.scope(this.name, () =>
       this.graph.scope(at, () => {
         const gates = add(inner(concat([x, previous.h], 'xh'), this.weight, 'xhW'), this.bias, 'gates');
-        const gate = (k: number, name: string): Node => slice(gates, k * H, (k + 1) * H, `${name}.pre`);
+        const gate = (k: number, name: string): Node => slice(gates, k * H, (k + 1) * H, `${name}_pre`);
         const input = sigmoid(gate(0, 'input'), 'input');
         const forget = sigmoid(gate(1, 'forget'), 'forget');
         const candidate = tanh(gate(2, 'candidate'), 'candidate');
         const output = sigmoid(gate(3, 'output'), 'output');
         const c = add(mul(forget, previous.c, 'keep'), mul(input, candidate, 'write'), 'c');
-        return { h: mul(output, tanh(c, 'c.tanh'), 'h'), c };
+        return { h: mul(output, tanh(c, 'c_tanh'), 'h'), c };
       }),
     );
   }

@@ -2,6 +2,9 @@ import { toDot } from '../graph/dot';
 import { Graph } from '../graph/graph';
 import { Node } from '../graph/node';
 import { buildMlpDemo } from './mlp-demo';
+import { buildLstmSineGraph } from './lstm-sine';
+import { buildMlpAdditionGraph } from './mlp-addition';
+import { buildVaeFmnistGraph } from './vae-fmnist';
 
 /** A model that ships with wiregrad: its graph is exported to graphs/<name>.dot by `npm run graphs`. */
 export interface BuiltinModel {
@@ -13,6 +16,9 @@ export interface BuiltinModel {
 /** The built-in models, one line each; every builder lives in its own file. */
 export const builtinModels: BuiltinModel[] = [
   { name: 'mlp-demo', description: 'two-layer perceptron 4-8-3, mean squared error', build: () => buildMlpDemo() },
+  { name: 'lstm-sine', description: 'LSTM (hidden 4 for the picture) unrolled 3 steps on one weight, linear readout, MSE', build: () => buildLstmSineGraph() },
+  { name: 'mlp-addition', description: 'sigmoid MLP 24-128-64-12 without biases, batch 10, half the summed squared error', build: () => buildMlpAdditionGraph() },
+  { name: 'vae-fmnist', description: 'VAE 784-400-(μ, log σ² 20)-400-784, batch 128, (BCE_sum + KL_sum) / batch', build: () => buildVaeFmnistGraph() },
 ];
 
 /** The DOT committed for a built-in model (graphs/<name>.dot); the graphs test compares against it. */

@@ -46,14 +46,18 @@ export class Adam extends Optimizer {
     const m = this.m[index].data;
     const v = this.v[index].data;
     const { beta1, beta2, eps } = this;
+    const keep1 = 1 - beta1;
+    const keep2 = 1 - beta2;
+    // √v̂ = √v / √(1 − β2ᵗ): the corrections fold into two scalars, so the loop has one sqrt and one division
     const stepSize = lr / (1 - beta1 ** t);
-    const root2 = Math.sqrt(1 - beta2 ** t);
+    const unbias2 = 1 / Math.sqrt(1 - beta2 ** t);
     for (let i = 0; i < value.length; i++) {
       const g = grad[i];
-      m[i] = beta1 * m[i] + (1 - beta1) * g;
-      v[i] = beta2 * v[i] + (1 - beta2) * g * g;
-      // √v̂ = √v / √(1 − β2ᵗ); folding the corrections into two scalars keeps the loop to one division
-      value[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / root2 + eps);
+      const mi = beta1 * m[i] + keep1 * g;
+      const vi = beta2 * v[i] + keep2 * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      value[i] -= (stepSize * mi) / (Math.sqrt(vi) * unbias2 + eps);
     }
   }
 
