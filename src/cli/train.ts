@@ -4,6 +4,7 @@ import type { Graph } from '../graph/graph';
 import { readCheckpoint, saveCheckpoint } from '../io/checkpoint';
 import { GRID_FMNIST_DEFAULTS, GridFmnist, trainGridFmnist } from '../models/grid-fmnist';
 import { LSTM_SINE_DEFAULTS, LstmSine, trainLstmSine } from '../models/lstm-sine';
+import { VAE_FMNIST_DEFAULTS, VaeFmnist, trainVaeFmnist } from '../models/vae-fmnist';
 import { MLP_ADDITION_DEFAULTS, MlpAddition, trainMlpAddition } from '../models/mlp-addition';
 import type { OnProgress, TrainRecord } from '../models/train';
 import type { Optimizer } from '../optim/optimizer';
@@ -38,8 +39,6 @@ export interface TrainSpec<M> {
   defaults: { seed: number; dtype: DType };
   /** Plot the loss on a log axis (losses that fall over decades). */
   logLoss: boolean;
-  /** Steps the run will take at most (for the progress bar). */
-  total(values: ParsedFlags['values']): number;
   train(values: ParsedFlags['values'], common: CommonOptions, onProgress: OnProgress): Trained<M>;
 }
 
@@ -59,7 +58,6 @@ export const lstmSineSpec: TrainSpec<LstmSine> = {
   ],
   defaults: { seed: LSTM_SINE_DEFAULTS.seed, dtype: LSTM_SINE_DEFAULTS.dtype },
   logLoss: true,
-  total: (values) => int('steps', values, 0),
   train(values, common, onProgress) {
     const r = trainLstmSine(
       {
@@ -102,9 +100,8 @@ export const mlpAdditionSpec: TrainSpec<MlpAddition> = {
   ],
   defaults: { seed: MLP_ADDITION_DEFAULTS.seed, dtype: MLP_ADDITION_DEFAULTS.dtype },
   logLoss: true,
-  total: (values) => int('epochs', values) * Math.floor(int('examples', values) / int('batch', values)),
   train(values, common, onProgress) {
-    const hidden = String(values.hidden).split(',').map((h) => intFlag('train', 'hidden', h, 1, 100_000));
+    const hidden = sizes('hidden', values);
     const r = trainMlpAddition(
       {
         maxEpochs: int('epochs', values),
@@ -133,6 +130,69 @@ export const mlpAdditionSpec: TrainSpec<MlpAddition> = {
   },
 };
 
+/** --data DIR of the Fashion-MNIST models. */
+const dataFlag: FlagDef = { name: 'data', value: 'DIR', default: '$WIREGRAD_DATA, the system copy, else the shipped subset', help: 'folder with the four Fashion-MNIST .gz files' };
+
+/** --data DIR, or undefined to let the locator look ($WIREGRAD_DATA, the system copy, the subset). */
+export function dataDir(values: ParsedFlags['values']): string | undefined {
+  const given = values.data;
+  return typeof given === 'string' && given !== dataFlag.default ? given : undefined;
+}
+
+function sizes(name: string, values: ParsedFlags['values']): number[] {
+  return String(values[name]).split(',').map((h) => intFlag('train', name, h, 1, 100_000));
+}
+
+export const vaeFmnistSpec: TrainSpec<VaeFmnist> = {
+  name: 'vae-fmnist',
+  about: 'a variational autoencoder on Fashion-MNIST, Adam on (BCE + KL) per image',
+  flags: [
+    { name: 'steps', value: 'N', default: VAE_FMNIST_DEFAULTS.maxSteps, help: 'most optimizer steps (0: all of --epochs)' },
+    { name: 'epochs', value: 'N', default: VAE_FMNIST_DEFAULTS.epochs, help: 'passes over the training images' },
+    { name: 'batch', value: 'N', default: VAE_FMNIST_DEFAULTS.batch, help: 'images per step' },
+    { name: 'lr', value: 'RATE', default: VAE_FMNIST_DEFAULTS.lr, help: 'Adam learning rate' },
+    { name: 'hidden', value: 'N,N', default: VAE_FMNIST_DEFAULTS.encoder.join(','), help: 'hidden layer sizes of the encoder (the decoder mirrors them)' },
+    { name: 'latent', value: 'N', default: VAE_FMNIST_DEFAULTS.latent, help: 'size of z' },
+    { name: 'eval', value: 'N', default: VAE_FMNIST_DEFAULTS.evalImages, help: 'test images for the held-out loss (0: skip)' },
+    dataFlag,
+  ],
+  defaults: { seed: VAE_FMNIST_DEFAULTS.seed, dtype: VAE_FMNIST_DEFAULTS.dtype },
+  logLoss: false,
+  train(values, common, onProgress) {
+    const hidden = sizes('hidden', values);
+    const r = trainVaeFmnist(
+      {
+        maxSteps: int('steps', values, 0),
+        epochs: int('epochs', values),
+        batch: int('batch', values),
+        lr: positive('lr', values),
+        encoder: hidden,
+        decoder: [...hidden].reverse(),
+        latent: int('latent', values, 1, 10_000),
+        evalImages: int('eval', values, 0),
+        dataDir: dataDir(values),
+        seed: common.seed,
+        dtype: common.dtype,
+      },
+      onProgress,
+    );
+    return {
+      model: r.model,
+      graph: r.model.graph,
+      // where this run found the data is not part of the model
+      options: { ...r.model.options, dataDir: undefined },
+      optimizer: r.optimizer,
+      history: r.history,
+      seconds: r.seconds,
+      figures: [
+        ['held-out loss per image', r.heldOutLoss],
+        ['mean training loss', r.meanLoss],
+        [`steps on ${r.trainImages} images (${r.dataSource})`, r.steps],
+      ],
+    };
+  },
+};
+
 export const gridFmnistSpec: TrainSpec<GridFmnist> = {
   name: 'grid-fmnist',
   about: 'a NeuralGrid (dense in, height×width grid, dense out) on Fashion-MNIST with Adam',
@@ -143,11 +203,10 @@ export const gridFmnistSpec: TrainSpec<GridFmnist> = {
     { name: 'activation', value: 'sin|tanh|gelu', default: GRID_FMNIST_DEFAULTS.activation, help: 'activation of the grid neurons' },
     { name: 'batch', value: 'N', default: GRID_FMNIST_DEFAULTS.batch, help: 'images per step' },
     { name: 'lr', value: 'RATE', default: GRID_FMNIST_DEFAULTS.lr, help: 'Adam learning rate' },
-    { name: 'data', value: 'DIR', default: '', help: 'Fashion-MNIST folder (default: the system one, else the shipped subset)' },
+    dataFlag,
   ],
   defaults: { seed: GRID_FMNIST_DEFAULTS.seed, dtype: GRID_FMNIST_DEFAULTS.dtype },
   logLoss: false,
-  total: (values) => Math.max(1, Math.round(positive('epochs', values) * Math.floor(60000 / int('batch', values)))),
   train(values, common, onProgress) {
     const activation = String(values.activation);
     if (activation !== 'sin' && activation !== 'tanh' && activation !== 'gelu') throw new UsageError(`train: --activation must be sin, tanh or gelu, got '${activation}'`);
@@ -159,7 +218,7 @@ export const gridFmnistSpec: TrainSpec<GridFmnist> = {
         activation,
         batch: int('batch', values, 1, 60_000),
         lr: positive('lr', values),
-        data: values.data ? String(values.data) : undefined,
+        data: dataDir(values),
         seed: common.seed,
         dtype: common.dtype,
       },
@@ -181,7 +240,7 @@ export const gridFmnistSpec: TrainSpec<GridFmnist> = {
   },
 };
 
-export const trainSpecs: readonly TrainSpec<unknown>[] = [lstmSineSpec, mlpAdditionSpec, gridFmnistSpec];
+export const trainSpecs: readonly TrainSpec<unknown>[] = [lstmSineSpec, vaeFmnistSpec, mlpAdditionSpec, gridFmnistSpec];
 
 export function findSpec(command: string, name: string): TrainSpec<unknown> {
   const spec = trainSpecs.find((s) => s.name === name);
@@ -205,24 +264,25 @@ export interface TrainResult<M> {
  */
 export function runTraining<M>(spec: TrainSpec<M>, values: ParsedFlags['values'], out: string): TrainResult<M> {
   const common = readCommon('train', values);
-  const total = spec.total(values);
   ensureDir(out);
   const metrics = new MetricsLog(path.join(out, 'metrics.jsonl'));
-  const progress = new Progress(spec.name, total);
+  // made at the first step: only then is the number of steps known (it can depend on the data)
+  let progress = null as Progress | null;
   let trained: Trained<M>;
   try {
     trained = spec.train(values, common, (p) => {
       metrics.log({ step: p.step, epoch: p.epoch, loss: p.loss, lr: p.lr });
+      progress ??= new Progress(spec.name, p.steps);
       progress.update(p.step, `loss ${lossText(p.loss)}`);
     });
   } catch (e) {
-    progress.abort();
+    progress?.abort();
     throw e;
   } finally {
     metrics.close();
   }
   const last = trained.history[trained.history.length - 1];
-  progress.finish(last ? `loss ${lossText(last.loss)}` : '');
+  progress?.finish(last ? `loss ${lossText(last.loss)}` : '');
   const checkpoint = path.join(out, 'model.safetensors');
   saveCheckpoint(checkpoint, trained.graph, {
     metadata: { model: spec.name, options: JSON.stringify(trained.options) },
