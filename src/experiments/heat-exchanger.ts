@@ -73,7 +73,7 @@ function thresholdAccuracy(net: HeatExchanger, set: Examples): number {
  * fair reading is whichever of B's two codes (for label 0 and label 1) it lies nearer to.
  */
 function codeAccuracy(net: HeatExchanger, set: Examples): number {
-  const first = net.backward[net.sections - 1].post;
+  const first = net.pipeB[net.sections - 1].post;
   const code = (label: number): Matrix => {
     net.y.feed(tile([label], net.width));
     return net.graph.forward(first).clone();
@@ -98,7 +98,7 @@ function frame(net: HeatExchanger, limit: number): number[] {
   const w = net.width;
   const cols = net.sections * (w + 1) - 1;
   const tile = new Array<number>(2 * w * cols).fill(1);
-  [net.forward, net.backward].forEach((pipe, row) =>
+  [net.pipeF, net.pipeB].forEach((pipe, row) =>
     pipe.forEach((s, i) => {
       const m = s.weight.value;
       for (let r = 0; r < w; r++) for (let c = 0; c < w; c++) tile[(row * w + r) * cols + i * (w + 1) + c] = 0.5 + (0.5 * m.get(r, c)) / limit;
@@ -139,7 +139,7 @@ async function runConfig(config: Config, ctx: ExperimentContext, rng: Rng, trace
       const y = train.y[i];
       const gradients = step % ALIGN_EVERY === 0 ? exchange.trueGradients(x, y).map((g) => g.clone()) : null;
       const deltas = exchange.step(x, y, LR_EXCHANGE);
-      if (gradients) exchange.forward.forEach((s, k) => trace.push(alignment(step, `exchange ${config.label}`, s.name, deltas[k], gradients[k])));
+      if (gradients) exchange.pipeF.forEach((s, k) => trace.push(alignment(step, `exchange ${config.label}`, s.name, deltas[k], gradients[k])));
       backprop.backpropStep(x, y, LR_BACKPROP);
       step++;
     }

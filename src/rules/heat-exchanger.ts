@@ -46,8 +46,8 @@ export class HeatExchanger {
   readonly x: Node;
   readonly y: Node;
   /** Sections of F, left to right, and of B, indexed by the same position (B[i] faces F[i]). */
-  readonly forward: Synapse[] = [];
-  readonly backward: Synapse[] = [];
+  readonly pipeF: Synapse[] = [];
+  readonly pipeB: Synapse[] = [];
   /** F's output, the prediction. */
   readonly output: Node;
   /** ½‖F's output − y‖²: what a backprop-trained F would descend, and what alignment compares with. */
@@ -70,8 +70,8 @@ export class HeatExchanger {
     };
     let f = this.x;
     for (let i = 0; i < sections; i++) {
-      this.forward.push(section('F', i, f));
-      f = this.forward[i].post;
+      this.pipeF.push(section('F', i, f));
+      f = this.pipeF[i].post;
     }
     let b = this.y;
     const fromRight: Synapse[] = [];
@@ -79,15 +79,15 @@ export class HeatExchanger {
       fromRight.push(section('B', i, b));
       b = fromRight[fromRight.length - 1].post;
     }
-    this.backward = fromRight.reverse();
+    this.pipeB = fromRight.reverse();
     this.output = f;
     this.loss = scale(mse(this.output, this.y, 'sum'), 0.5, 'loss');
-    this.targets = [...this.forward, ...this.backward].map(() => new Matrix(1, width));
+    this.targets = [...this.pipeF, ...this.pipeB].map(() => new Matrix(1, width));
   }
 
   /** Every weight, F's sections then B's. */
   get synapses(): Synapse[] {
-    return [...this.forward, ...this.backward];
+    return [...this.pipeF, ...this.pipeB];
   }
 
   predict(x: Matrix): Matrix {
@@ -107,7 +107,7 @@ export class HeatExchanger {
       (s, k) => ({
         ...synapseSource(s),
         target: () => {
-          const facing = k < n ? this.backward[k].post : this.forward[k - n].post;
+          const facing = k < n ? this.pipeB[k].post : this.pipeF[k - n].post;
           return meanInto(this.targets[k], this.graph.forward(s.pre), this.graph.forward(facing));
         },
       }),
@@ -118,7 +118,7 @@ export class HeatExchanger {
   /** The same pipe F trained by backprop on ½‖F(x) − y‖² instead (B is left alone). */
   backpropStep(x: Matrix, y: Matrix, lr: number): Matrix[] {
     this.trueGradients(x, y);
-    return applyRule(backpropRule(lr), this.forward, (s) => ({ ...synapseSource(s), error: () => s.preActivation.grad as Matrix }), this.deltas);
+    return applyRule(backpropRule(lr), this.pipeF, (s) => ({ ...synapseSource(s), error: () => s.preActivation.grad as Matrix }), this.deltas);
   }
 
   /** ∂loss/∂W of F's sections at (x, y). */
@@ -126,7 +126,7 @@ export class HeatExchanger {
     this.x.feed(x);
     this.y.feed(y);
     this.graph.backward(this.loss);
-    return this.forward.map((s) => s.weight.grad as Matrix);
+    return this.pipeF.map((s) => s.weight.grad as Matrix);
   }
 }
 
