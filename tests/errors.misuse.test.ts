@@ -322,6 +322,33 @@ const misuses: Misuse[] = [
     says: ["deliver: Tensor 'w' [1×1] does not wait for a gradient from 'ghost'"],
   },
   {
+    what: 'running a backward pass after a newer one began (they share the nodes\u2019 buffers)',
+    run: () => {
+      const g = new Graph();
+      const w = g.param('w', f64(1, 2));
+      const first = g.beginBackward(sum(tanh(w, 'h'), 'all', 'a'));
+      g.backward(sum(mul(w, w), 'all', 'b'));
+      first.run();
+    },
+    cls: WiringError, code: 'E_WIRING',
+    says: ["run: the backward pass from Sum 'a' [1×1] is stale: a reset or a newer pass came since it began"],
+  },
+  {
+    what: 'a backward of the same graph started inside an interceptor',
+    run: () => {
+      const g = new Graph();
+      const w = g.param('w', f64(1, 2));
+      const other = sum(mul(w, w), 'all', 'other');
+      const h = tanh(w, 'h').intercept((grad) => {
+        g.backward(other);
+        return grad;
+      });
+      g.backward(sum(h, 'all', 'loss'));
+    },
+    cls: WiringError, code: 'E_WIRING',
+    says: ["deliver: the backward pass from Sum 'loss' [1×1] is stale"],
+  },
+  {
     what: 'a delivered gradient to a node outside the pass',
     run: () => {
       const g = new Graph();

@@ -93,8 +93,11 @@ export class BackwardPass {
   private readonly arrived: Uint8Array;
   private readonly done: Uint8Array;
   private readonly ready: number[] = [];
+  /** The graph's pass id when this pass began; nodes share their buffers, so only the newest pass may run. */
+  private readonly id: number;
 
   constructor(private readonly graph: Graph, private readonly plan: BackwardPlan, seed?: Matrix) {
+    this.id = graph.passId;
     this.pending = plan.waitCount.slice();
     this.arrived = new Uint8Array(plan.edgeTarget.length);
     this.done = new Uint8Array(plan.active.length);
@@ -125,6 +128,7 @@ export class BackwardPass {
 
   /** Lets every node whose wait list is complete pass its sum on, until none is left. */
   run(): void {
+    this.checkCurrent('run');
     while (this.ready.length > 0) this.distribute(this.ready.pop() as number);
   }
 
@@ -138,7 +142,14 @@ export class BackwardPass {
     }
   }
 
+  private checkCurrent(what: string): void {
+    if (this.graph.passId !== this.id) {
+      throw new WiringError(`${what}: the backward pass from ${this.plan.root.describe()} is stale: a reset or a newer pass came since it began`);
+    }
+  }
+
   private deliverEdge(edge: number, g: Matrix): void {
+    this.checkCurrent('deliver'); // also catches a backward of this graph started inside an interceptor
     const { plan } = this;
     const p = plan.edgeTarget[edge];
     const node = plan.active[p];
@@ -153,9 +164,9 @@ export class BackwardPass {
     }
     this.arrived[edge] = 1;
     const sum = node.gradBuffer as Matrix;
-    if (node.gradPass !== this.graph.passId) {
+    if (node.gradPass !== this.id) {
       sum.data.set(g.data);
-      node.gradPass = this.graph.passId;
+      node.gradPass = this.id;
     } else {
       const s = sum.data;
       const d = g.data;
