@@ -2,7 +2,7 @@
 // float32 and float64, 1 and 2 threads; wiregrad (its public matmul) beside OpenBLAS called from C
 // (built here, linked to the same library) and wiregrad's pure-TS backend. Also the per-call cost at
 // n = 4 and the TS/native crossover that sets NATIVE_THRESHOLD.
-//   npx tsx bench/gemm.ts [--rounds 3]          writes bench/results/gemm.json and gemm.md
+//   npx tsx bench/gemm.ts [--rounds 3] [--sizes 64,256,1024,2048]    writes bench/results/gemm.json and gemm.md
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,7 +11,7 @@ import { loadNative, Matrix, matmul, NATIVE_THRESHOLD, resolveBackend, Rng, setT
 import { nativeBackendOf } from '../src/backend/native';
 import { FloatArray } from '../src/tensor/matrix';
 
-const SIZES = [64, 256, 1024, 2048];
+const ALL_SIZES = [64, 256, 1024, 2048];
 const TS_MAX = 1024;
 const BATCHES = 7;
 const MIN_BATCH_SECONDS = 0.2;
@@ -167,7 +167,7 @@ interface Cell {
   othersCores: number[];
 }
 
-function driver(rounds: number): void {
+function driver(rounds: number, SIZES: number[]): void {
   const exe = buildC();
   const loadStart = fs.readFileSync('/proc/loadavg', 'utf8').trim();
   const started = new Date().toISOString();
@@ -240,12 +240,13 @@ function driver(rounds: number): void {
   const result = { workload: 'W1', protocol: '1 warm-up; reps so a batch ≥ 0.2 s; 7 batches; round-robin, rotated', rounds, machine, cells, perCall: calls, crossover: { rows: cross, multiplyAdds: crossover, suggestedThreshold: suggested }, thresholdInUse: NATIVE_THRESHOLD };
   fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(path.join(RESULTS, 'gemm.json'), JSON.stringify(result, null, 2) + '\n');
-  fs.writeFileSync(path.join(RESULTS, 'gemm.md'), markdown(result.cells, calls, crossover, machine, rounds));
-  process.stdout.write(markdown(result.cells, calls, crossover, machine, rounds));
+  const md = markdown(SIZES, result.cells, calls, crossover, machine, rounds);
+  fs.writeFileSync(path.join(RESULTS, 'gemm.md'), md);
+  process.stdout.write(md);
   process.stdout.write(`\nTS/native crossover (m·n·k): float64 ${crossover.float64}, float32 ${crossover.float32}; threshold to use ${suggested} (NATIVE_THRESHOLD in src/backend/auto.ts is ${NATIVE_THRESHOLD})\n`);
 }
 
-function markdown(cells: Cell[], calls: { dtype: string; wiregradSeconds: number; cSeconds: number; overheadSeconds: number }[], crossover: Record<DTypeName, number>, machine: Record<string, unknown>, rounds: number): string {
+function markdown(SIZES: number[], cells: Cell[], calls: { dtype: string; wiregradSeconds: number; cSeconds: number; overheadSeconds: number }[], crossover: Record<DTypeName, number>, machine: Record<string, unknown>, rounds: number): string {
   const fmt = (c?: Cell) => (c ? `${c.median.toFixed(1)} (${c.min.toFixed(1)}–${c.max.toFixed(1)})` : '—');
   const lines = [
     '# W1 GEMM: GFLOPS, median over rounds of per-run medians (min–max over all batches)',
@@ -270,4 +271,4 @@ function markdown(cells: Cell[], calls: { dtype: string; wiregradSeconds: number
 const argv: Record<string, string> = {};
 for (let i = 2; i < process.argv.length; i += 2) argv[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
 if (argv.worker) worker(argv);
-else driver(Number(argv.rounds ?? 3));
+else driver(Number(argv.rounds ?? 3), argv.sizes ? argv.sizes.split(',').map(Number) : ALL_SIZES);
