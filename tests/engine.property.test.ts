@@ -41,13 +41,16 @@ describe('randomly wired graphs', () => {
   });
 
   it('cover fan-out, Mul(x, x), shared leaves, injections, stop-gradients, Ref and dangling consumers', () => {
-    const seen = { fanOut: 0, twin: 0, injected: 0, stopped: 0, ref: 0, dangling: 0, kinds: new Set<string>() };
+    const seen = { fanOut: 0, sharedLeaf: 0, twin: 0, injected: 0, stopped: 0, ref: 0, dangling: 0, kinds: new Set<string>() };
     for (let seed = 0; seed < GRAPHS; seed++) {
       const rg = randomGraph(seed);
       const live = new Set(referenceOrder(rg.root));
       for (const n of rg.graph.nodes) {
         seen.kinds.add(n.kind);
-        if (rg.graph.nodes.filter((c) => c.inputs.includes(n)).length > 1) seen.fanOut++;
+        if (rg.graph.nodes.filter((c) => c.inputs.includes(n)).length > 1) {
+          seen.fanOut++;
+          if (n.role !== 'op') seen.sharedLeaf++;
+        }
         if (new Set(n.inputs).size < n.inputs.length) seen.twin++;
         if (n.kind === 'Ref') seen.ref++;
       }
@@ -56,7 +59,7 @@ describe('randomly wired graphs', () => {
       seen.stopped += rg.stopped.filter((n) => live.has(n)).length;
     }
     expect(seen.fanOut).toBeGreaterThan(GRAPHS / 2);
-    for (const k of ['twin', 'injected', 'stopped', 'ref', 'dangling'] as const) expect(seen[k]).toBeGreaterThan(10);
+    for (const k of ['sharedLeaf', 'twin', 'injected', 'stopped', 'ref', 'dangling'] as const) expect(seen[k]).toBeGreaterThan(10);
     for (const k of registry) if (k.test) expect(seen.kinds).toContain(k.kind);
   });
 
