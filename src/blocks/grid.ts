@@ -87,13 +87,13 @@ export class NeuralGrid {
     return g.scope(at, () => {
       const a0 = activation(this.input.apply(x), this.activation, 'a[0]');
       const wire = { fused: fusedGrid, composed: composedGrid, loop: loopGrid }[this.implementation];
-      return this.output.apply(wire(a0, this.weights, this.biases, this.activation, 'grid'));
+      return this.output.apply(wire(a0, this.weights, this.biases, this.activation, 'columns'));
     });
   }
 
   /** The columns a[0] … a[width] of the application at `at` (fused grids: their GridStep nodes). */
   columns(at: string = this.name): Node[] {
     if (this.implementation !== 'fused') throw new UsageError(`NeuralGrid '${this.name}': columns() needs the fused implementation`);
-    return Array.from({ length: this.width + 1 }, (_, j) => this.graph.node(j === 0 ? `${at}.a[0]` : `${at}.grid.a[${j}]`));
+    return Array.from({ length: this.width + 1 }, (_, j) => this.graph.node(j === 0 ? `${at}.a[0]` : `${at}.columns.a[${j}]`));
   }
 }

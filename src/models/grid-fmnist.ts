@@ -221,3 +221,12 @@ export function trainGridFmnist(options: Partial<GridFmnistOptions> = {}, onProg
     epochSeconds.length > 0 ? epochSeconds.reduce((s, v) => s + v, 0) / epochSeconds.length : (stepSeconds / steps) * batches.count;
   return { model, optimizer, history: run.history, seconds: stepSeconds, evals, epochSeconds, secondsPerEpoch, source: data.source };
 }
+
+/** The picture: a 4×3 grid between 784 inputs and 10 classes on a batch of 4, with its loss. */
+export function buildGridGraph(): { graph: Graph; root: Node } {
+  const graph = new Graph();
+  const grid = new NeuralGrid(graph, 'grid', 784, 10, new Rng(1), { height: 4, width: 3 });
+  const x = graph.input('x', 4, 784);
+  const labels = graph.input('labels', 4, 1);
+  return { graph, root: softmaxCrossEntropy(grid.apply(x), labels, 'batch', 'loss') };
+}

@@ -2,6 +2,7 @@ import { toDot } from '../graph/dot';
 import { Graph } from '../graph/graph';
 import { Node } from '../graph/node';
 import { buildMlpDemo } from './mlp-demo';
+import { buildGridGraph } from './grid-fmnist';
 import { buildLstmSineGraph } from './lstm-sine';
 import { buildMlpAdditionGraph } from './mlp-addition';
 import { buildVaeFmnistGraph } from './vae-fmnist';
@@ -19,6 +20,7 @@ export const builtinModels: BuiltinModel[] = [
   { name: 'lstm-sine', description: 'LSTM (hidden 4 for the picture) unrolled 3 steps on one weight, linear readout, MSE', build: () => buildLstmSineGraph() },
   { name: 'mlp-addition', description: 'sigmoid MLP 24-128-64-12 without biases, batch 10, half the summed squared error', build: () => buildMlpAdditionGraph() },
   { name: 'vae-fmnist', description: 'VAE 784-400-(μ, log σ² 20)-400-784, batch 128, (BCE_sum + KL_sum) / batch', build: () => buildVaeFmnistGraph() },
+  { name: 'grid', description: 'NeuralGrid 784 → 4×3 grid of fused GridStep columns (sin) → 10, batch 4, softmax cross-entropy', build: () => buildGridGraph() },
 ];
 
 /** The DOT committed for a built-in model (graphs/<name>.dot); the graphs test compares against it. */
