@@ -73,11 +73,12 @@ describe('gradcheck and the toHaveCorrectGradients matcher', () => {
     expect(report.culprit).toBeNull();
   });
 
-  it('leave parameters and inputs as they were', () => {
+  it('leave parameters and inputs as they were, bit for bit', () => {
     const { g, root, params } = layers(new Rng(12), (_g, h) => h);
     const before = g.nodes.filter((n) => n.role !== 'op').map((n) => Array.from(n.value.data));
     const value = g.forward(root).data[0];
     gradcheck(root);
+    expect(gradcheckDirectional(root, new Rng(1)).ok).toBe(true);
     expect(g.nodes.filter((n) => n.role !== 'op').map((n) => Array.from(n.value.data))).toEqual(before);
     expect(g.forward(root).data[0]).toBe(value);
     expect(params[0].grad).not.toBeNull();

@@ -221,16 +221,19 @@ export function gradcheckDirectional(root: Node, rng: Rng, options: GradcheckOpt
     const g = n.grad;
     if (g) for (let i = 0; i < g.size; i++) analytic += g.data[i] * dirs[k].data[i];
   });
-  const shift = (s: number): number => {
+  // θ ± εd from saved copies: stepping back by −2εd and +εd would not restore θ bit for bit
+  const saved = wrt.map((n) => n.value.data.slice());
+  const evalAt = (s: number): number => {
     wrt.forEach((n, k) => {
-      for (let i = 0; i < n.value.size; i++) n.value.data[i] += s * dirs[k].data[i];
+      for (let i = 0; i < n.value.size; i++) n.value.data[i] = saved[k][i] + s * dirs[k].data[i];
     });
     graph.invalidate();
     return graph.forward(root).data[0];
   };
-  const fp = shift(eps);
-  const fm = shift(-2 * eps);
-  shift(eps);
+  const fp = evalAt(eps);
+  const fm = evalAt(-eps);
+  wrt.forEach((n, k) => n.value.data.set(saved[k]));
+  graph.invalidate();
   const numeric = (fp - fm) / (2 * eps);
   const relError = Math.abs(analytic - numeric) / Math.max(Math.abs(numeric), Math.abs(analytic), 1e-12);
   return { ok: relError <= (options.tolerance ?? 1e-5), analytic, numeric, relError };
