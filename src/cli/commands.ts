@@ -5,6 +5,7 @@ import { experiment } from './experiment';
 import { generate } from './generate';
 import { graph } from './graph';
 import { mainJob } from './main-job';
+import { sample } from './sample';
 import { train } from './train';
 
 /** Every `wiregrad` subcommand, in the order `wiregrad --help` lists them. */
@@ -12,6 +13,7 @@ export const commands: readonly Command[] = [
   mainJob,
   train,
   generate,
+  sample,
   graph,
   demo,
   experiment,

@@ -3,14 +3,16 @@ import { writeGraph } from '../io/render';
 import { builtinModels } from '../models/index';
 import { Command } from './command';
 import { ensureDir, shown } from './files';
-import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { FlagDef, helpText, ParsedFlags, parseWith, positionals } from './flags';
 import { formatSeconds } from './progress';
 import { generateSine } from './generate';
-import { figuresText, finalLoss, lossText, lstmSineSpec, runTraining, TrainSpec } from './train';
+import { sampleVae } from './sample';
+import { dataDir, dataFlag, figuresText, finalLoss, lossText, lstmSineSpec, runTraining, TrainSpec, vaeFmnistSpec } from './train';
 
 const flags: readonly FlagDef[] = [
   { name: 'out', value: 'DIR', default: 'runs', help: 'folder for everything written (one subfolder per model, graphs/)' },
   { name: 'threads', value: 'N', help: 'threads of the native matrix products (default: $WIREGRAD_THREADS, else 1)' },
+  dataFlag,
 ];
 
 interface SummaryRow {
@@ -22,9 +24,10 @@ interface SummaryRow {
 }
 
 /** The flag values `train MODEL` would have with no flags given, plus the main job's own. */
-function defaultsOf(spec: TrainSpec<unknown>, out: string, threads: string | undefined): Record<string, string | undefined> {
-  const values: Record<string, string | undefined> = { seed: String(spec.defaults.seed), dtype: spec.defaults.dtype, threads, out };
+function defaultsOf(spec: TrainSpec<unknown>, out: string, given: ParsedFlags['values']): ParsedFlags['values'] {
+  const values: ParsedFlags['values'] = { seed: String(spec.defaults.seed), dtype: spec.defaults.dtype, threads: given.threads, out };
   for (const f of spec.flags) values[f.name] = f.default === undefined ? undefined : String(f.default);
+  if (spec.flags.includes(dataFlag)) values.data = given.data;
   return values;
 }
 
@@ -35,12 +38,13 @@ function defaultsOf(spec: TrainSpec<unknown>, out: string, threads: string | und
  */
 export const mainJob: Command = {
   name: 'main',
-  summary: 'the main job: graphs of the built-in models, lstm-sine trained and generated',
+  summary: 'the main job: graphs of the built-in models; lstm-sine and vae-fmnist trained, generated, sampled',
   help: helpText(
     'wiregrad main [flags]',
-    'Writes the graph of every built-in model (DOT, SVG, PNG) to DIR/graphs, trains lstm-sine with\n' +
+    'Writes the graph of every built-in model (DOT, SVG, PNG) to DIR/graphs; trains lstm-sine with\n' +
       'its defaults (checkpoint, metrics, loss plot) and generates 100 points from it in closed\n' +
-      'loop, then prints a summary table of the models, their final figures and files.',
+      'loop; trains vae-fmnist with its defaults and draws samples and reconstructions; then\n' +
+      'prints a summary table of the models, their final figures and files.',
     [],
     flags,
   ),
@@ -53,7 +57,6 @@ export const mainJob: Command = {
     positionals('main', rest, []);
     const started = performance.now();
     const out = String(values.out);
-    const threads = typeof values.threads === 'string' ? values.threads : undefined;
     const rows: SummaryRow[] = [];
 
     const graphDir = ensureDir(path.join(out, 'graphs'));
@@ -65,7 +68,7 @@ export const mainJob: Command = {
     process.stderr.write(`graphs: ${builtinModels.map((m) => m.name).join(', ')} drawn into ${shown(graphDir)}\n`);
 
     const lstmOut = path.join(out, lstmSineSpec.name);
-    const lstm = runTraining(lstmSineSpec, defaultsOf(lstmSineSpec, lstmOut, threads), lstmOut);
+    const lstm = runTraining(lstmSineSpec, defaultsOf(lstmSineSpec, lstmOut, values), lstmOut);
     const generated = generateSine(lstm.trained.model, 100, lstmOut);
     rows.push({
       model: lstmSineSpec.name,
@@ -73,6 +76,17 @@ export const mainJob: Command = {
       figures: `${figuresText(lstm.trained.figures.slice(0, 1))}, closed-loop max error over 100 points ${lossText(generated.maxError)}`,
       seconds: lstm.trained.seconds,
       files: [...lstm.files, ...generated.files],
+    });
+
+    const vaeOut = path.join(out, vaeFmnistSpec.name);
+    const vae = runTraining(vaeFmnistSpec, defaultsOf(vaeFmnistSpec, vaeOut, values), vaeOut);
+    const grids = sampleVae(vae.trained.model, { count: 64, pairs: 32, scale: 3, seed: 1, data: dataDir(values) }, vaeOut);
+    rows.push({
+      model: vaeFmnistSpec.name,
+      loss: lossText(finalLoss(vae.trained.history)),
+      figures: figuresText(vae.trained.figures),
+      seconds: vae.trained.seconds,
+      files: [...vae.files, ...grids],
     });
 
     rows.push({ model: 'graphs', loss: '', figures: `${builtinModels.map((m) => m.name).join(', ')}`, seconds: NaN, files: graphFiles });

@@ -131,7 +131,7 @@ export const mlpAdditionSpec: TrainSpec<MlpAddition> = {
 };
 
 /** --data DIR of the Fashion-MNIST models. */
-const dataFlag: FlagDef = { name: 'data', value: 'DIR', default: '$WIREGRAD_DATA, the system copy, else the shipped subset', help: 'folder with the four Fashion-MNIST .gz files' };
+export const dataFlag: FlagDef = { name: 'data', value: 'DIR', default: '$WIREGRAD_DATA, the system copy, else the shipped subset', help: 'folder with the four Fashion-MNIST .gz files' };
 
 /** --data DIR, or undefined to let the locator look ($WIREGRAD_DATA, the system copy, the subset). */
 export function dataDir(values: ParsedFlags['values']): string | undefined {
@@ -187,7 +187,8 @@ export const vaeFmnistSpec: TrainSpec<VaeFmnist> = {
       figures: [
         ['held-out loss per image', r.heldOutLoss],
         ['mean training loss', r.meanLoss],
-        [`steps on ${r.trainImages} images (${r.dataSource})`, r.steps],
+        ['steps', r.steps],
+        [`training images (${r.dataSource === 'fixture' ? 'the shipped subset' : r.dataDir})`, r.trainImages],
       ],
     };
   },

@@ -1,0 +1,103 @@
+import * as path from 'node:path';
+import { loadFashionMnist } from '../data/fashion-mnist';
+import { UsageError } from '../errors';
+import { loadCheckpoint } from '../io/checkpoint';
+import { imageGrid, upscale } from '../io/png';
+import { FMNIST_PIXELS, VaeFmnist, VaeFmnistOptions } from '../models/vae-fmnist';
+import { Matrix } from '../tensor/matrix';
+import { Rng } from '../tensor/rng';
+import { Command, intFlag } from './command';
+import { ensureDir, savePng, shown } from './files';
+import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { checkpointOptions, dataDir, dataFlag } from './train';
+
+const SIDE = 28;
+const COLUMNS = 8;
+/** Gray of the gaps between tiles: apart from both the black background and the white garments. */
+const GAP = 96;
+
+const flags: readonly FlagDef[] = [
+  { name: 'from', value: 'CKPT', default: 'runs/vae-fmnist/model.safetensors', help: "a checkpoint written by 'wiregrad train vae-fmnist'" },
+  { name: 'count', value: 'N', default: 64, help: 'samples from the prior (8 per row)' },
+  { name: 'pairs', value: 'N', default: 32, help: 'test images reconstructed (rows of originals, each above its reconstructions)' },
+  { name: 'scale', value: 'N', default: 3, help: 'pixels per image pixel in the PNGs' },
+  { name: 'seed', value: 'N', default: 1, help: 'seed of the prior draws' },
+  dataFlag,
+  { name: 'out', value: 'DIR', default: 'the folder of CKPT', help: 'folder for samples.png and reconstructions.png' },
+];
+
+export interface SampleSettings {
+  count: number;
+  pairs: number;
+  scale: number;
+  seed: number;
+  /** Fashion-MNIST folder (undefined: the locator's choice). */
+  data?: string;
+}
+
+/**
+ * Two image grids: `count` decodings of z ~ N(0, I) (samples.png), and the first `pairs` test
+ * images with their mean reconstructions (reconstructions.png: a row of originals, then the
+ * row of their reconstructions, and so on).
+ */
+export function sampleVae(model: VaeFmnist, settings: SampleSettings, out: string): string[] {
+  const rows = (m: Matrix): Float32Array[] => Array.from({ length: m.rows }, (_, i) => Float32Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+  const grid = (tiles: ArrayLike<number>[]) => upscale(imageGrid(tiles, { tileWidth: SIDE, tileHeight: SIDE, columns: COLUMNS, gap: 2, background: GAP }), settings.scale);
+  const samples = rows(model.sample(settings.count, new Rng(settings.seed)));
+
+  const test = loadFashionMnist({ dir: settings.data, dtype: model.graph.dtype }).test.images;
+  const pairs = Math.min(settings.pairs, test.rows);
+  const originals = new Matrix(pairs, FMNIST_PIXELS, test.dtype, test.data.slice(0, pairs * FMNIST_PIXELS) as Matrix['data']);
+  const originalRows = rows(originals);
+  const reconstructionRows = rows(model.reconstruct(originals));
+  // a short last row is filled up with blank tiles, so reconstructions stay below their originals
+  const blank = new Float32Array(SIDE * SIDE).fill(GAP / 255);
+  const fullRow = (tiles: Float32Array[]): Float32Array[] => [...tiles, ...Array.from({ length: COLUMNS - tiles.length }, () => blank)];
+  const interleaved: Float32Array[] = [];
+  for (let r = 0; r * COLUMNS < pairs; r++) {
+    interleaved.push(...fullRow(originalRows.slice(r * COLUMNS, (r + 1) * COLUMNS)), ...fullRow(reconstructionRows.slice(r * COLUMNS, (r + 1) * COLUMNS)));
+  }
+  ensureDir(out);
+  return [savePng(path.join(out, 'samples.png'), grid(samples)), savePng(path.join(out, 'reconstructions.png'), grid(interleaved))];
+}
+
+/** Rebuilds vae-fmnist from a checkpoint written by `train`. */
+export function loadVaeFmnist(file: string): VaeFmnist {
+  const model = new VaeFmnist(checkpointOptions(file, 'vae-fmnist') as Partial<VaeFmnistOptions>);
+  loadCheckpoint(file, model.graph);
+  return model;
+}
+
+export const sample: Command = {
+  name: 'sample',
+  summary: 'draw a trained vae-fmnist: samples from the prior and reconstructions of test images',
+  help: helpText(
+    'wiregrad sample vae-fmnist [flags]',
+    'Loads a trained vae-fmnist and writes two PNG grids: samples.png (decodings of z ~ N(0, I))\n' +
+      'and reconstructions.png (rows of test images, each followed by the row of their\n' +
+      'reconstructions at z = μ).',
+    [['MODEL', 'vae-fmnist (the one generative image model)']],
+    flags,
+  ),
+  async run(argv) {
+    const { values, positionals: rest, help } = parseWith('sample', argv, flags);
+    if (help) {
+      process.stdout.write(this.help);
+      return 0;
+    }
+    const [name] = positionals('sample', rest, ['MODEL']);
+    if (name !== 'vae-fmnist') throw new UsageError(`sample: unknown model '${name}' (models: vae-fmnist)`);
+    const settings: SampleSettings = {
+      count: intFlag('sample', 'count', values.count, 1, 10_000),
+      pairs: intFlag('sample', 'pairs', values.pairs, 1, 10_000),
+      scale: intFlag('sample', 'scale', values.scale, 1, 16),
+      seed: intFlag('sample', 'seed', values.seed, 0, 2 ** 32 - 1),
+      data: dataDir(values),
+    };
+    const from = String(values.from);
+    const out = values.out === 'the folder of CKPT' ? path.dirname(from) : String(values.out);
+    const files = sampleVae(loadVaeFmnist(from), settings, out);
+    process.stdout.write(`vae-fmnist: ${settings.count} samples and ${settings.pairs} reconstructions\nwrote ${files.map(shown).join(', ')}\n`);
+    return 0;
+  },
+};
