@@ -1,6 +1,6 @@
 import {
   add, Add, DtypeError, EngineError, ErrorCode, gradcheck, gradcheckDirectional, Graph, inner, log, Matrix, mul,
-  NumericsError, Rng, ShapeError, sum, tanh, UsageError, WiringError,
+  NumericsError, randomGraph, Ref, Rng, ShapeError, sum, tanh, UsageError, WiringError,
 } from '../src';
 
 type ErrorClass = new (message: string) => EngineError;
@@ -382,6 +382,12 @@ const misuses: Misuse[] = [
     run: () => gradcheck(tanh(new Graph().param('w', f64(2, 2)), 'h')),
     cls: ShapeError, code: 'E_SHAPE',
     says: ["the root Tanh 'h' [2×2] must be a scalar (1×1)"],
+  },
+  {
+    what: 'a random graph from kinds that carry no test metadata',
+    run: () => randomGraph(1, { kinds: [Ref] }),
+    cls: UsageError, code: 'E_USAGE',
+    says: ['randomGraph: none of the given kinds has test metadata'],
   },
   {
     what: 'a matrix of no rows',

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors';
 import { Graph } from '../graph/graph';
 import { Node } from '../graph/node';
 import { Add } from '../ops/add';
@@ -45,6 +46,7 @@ export function randomGraph(seed: Rng | number, options: RandomGraphOptions = {}
   const dtype = options.dtype ?? 'float64';
   const bound = options.bound ?? 4;
   const kinds = (options.kinds ?? registry).filter((k) => k.test !== undefined);
+  if (kinds.length === 0) throw new UsageError('randomGraph: none of the given kinds has test metadata (a `test.sample`) to wire it by');
   const graph = new Graph({ dtype });
   const params: Node[] = [];
   const inputs: Node[] = [];
