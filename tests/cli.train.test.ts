@@ -58,6 +58,26 @@ describe('train and generate end to end (tiny settings)', () => {
     expect(fs.existsSync(path.join(out, 'generated.png'))).toBe(true);
   });
 
+  it('train vae-fmnist and sample from it write checkpoint, plots and PNG grids', async () => {
+    const out = path.join(dir, 'vae');
+    const fixture = path.join(__dirname, '..', 'data', 'fashion-mnist-mini');
+    const t = await cli('train', 'vae-fmnist', '--data', fixture, '--steps', '3', '--batch', '50', '--hidden', '16', '--latent', '2', '--eval', '10', '--out', out);
+    expect(t.code).toBe(0);
+    expect(t.out).toMatch(/^vae-fmnist: final loss [\d.]+, held-out loss per image [\d.]+, mean training loss [\d.]+, steps 3, /);
+    expect(fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(3);
+    expect(JSON.parse(readCheckpoint(path.join(out, 'model.safetensors')).metadata.options)).toMatchObject({ encoder: [16], decoder: [16], latent: 2 });
+    const r = await cli('sample', 'vae-fmnist', '--from', path.join(out, 'model.safetensors'), '--data', fixture, '--count', '4', '--pairs', '5', '--scale', '1');
+    expect(r.code).toBe(0);
+    const size = (file: string): number[] => {
+      const png = fs.readFileSync(path.join(out, file));
+      expect(png.toString('ascii', 12, 16)).toBe('IHDR');
+      return [png.readUInt32BE(16), png.readUInt32BE(20)];
+    };
+    // 8 tiles of 28 pixels per row with 2-pixel gaps; 5 originals take one row, their reconstructions the next
+    expect(size('samples.png')).toEqual([8 * 30 + 2, 30 + 2]);
+    expect(size('reconstructions.png')).toEqual([8 * 30 + 2, 2 * 30 + 2]);
+  });
+
   it('a checkpoint of another model is refused in one line, exit 1', async () => {
     const out = path.join(dir, 'add');
     const t = await cli('train', 'mlp-addition', '--epochs', '1', '--examples', '20', '--bits', '4', '--hidden', '8', '--out', out);
