@@ -169,6 +169,20 @@ describe('engine contract', () => {
     Array.from(W.grad?.data ?? []).forEach((v, i) => expect(v).toBeCloseTo(total[i], 14));
   });
 
+  it('records only the latest pass: a node the pass does not reach shows nothing received', () => {
+    const g = new Graph();
+    const w = g.param('w', Matrix.from([[1, 2]]));
+    const v = g.param('v', Matrix.from([[1, 2]]));
+    const a = sum(tanh(w, 'tw'));
+    const b = sum(mul(v, v));
+    w.recordGradients();
+    g.backward(a);
+    expect([...w.received.keys()]).toEqual(['tw#0']);
+    g.backward(b);
+    expect(w.grad).toBeNull();
+    expect(w.received.size).toBe(0);
+  });
+
   it('reset keeps parameters and forgets inputs; invalidate keeps inputs', () => {
     const g = new Graph();
     const w = g.param('w', Matrix.from([[2]]));

@@ -101,7 +101,8 @@ export class BackwardPass {
     this.pending = plan.waitCount.slice();
     this.arrived = new Uint8Array(plan.edgeTarget.length);
     this.done = new Uint8Array(plan.active.length);
-    for (const n of plan.active) if (n.recording) n.received.clear();
+    // every recording node, not only this pass's: a node this pass misses must not show the last pass's gradients
+    for (const n of graph.nodes) if (n.recording) n.received.clear();
     this.deliverEdge(plan.seedEdge, seed ?? plan.ones);
     plan.active.forEach((n, p) => {
       for (const [source, edge] of plan.injectionEdges[p]) {
