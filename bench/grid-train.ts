@@ -4,7 +4,8 @@
 //   npx tsx bench/grid-train.ts --height 128 --width 16 --epochs 10 --lr 1e-3 [--eval-every 0] [--threads 1]
 //
 // Writes bench/results/grid.train-<h>x<w>.json, grid.class-means-<h>x<w>.png (mean activation of
-// every grid neuron per class, test set), grid.weights-<h>x<w>.png and grid.biases-<h>x<w>.png,
+// every grid neuron per class, test set), grid.class-deviations-<h>x<w>.png (minus the mean over
+// classes), grid.weights-<h>x<w>.png and grid.biases-<h>x<w>.png,
 // then rebuilds bench/results/grid.train.md from every grid.train-*.json there.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,7 +13,7 @@ import * as path from 'node:path';
 import { resolveBackend } from '../src/backend/auto';
 import { setThreads } from '../src/backend/native';
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from '../src/data/fashion-mnist';
-import { heatmapPng } from '../src/grid/pictures';
+import { gridPicturePng } from '../src/grid/pictures';
 import { trainGridFmnist } from '../src/models/grid-fmnist';
 import { machine } from './machine';
 
@@ -42,11 +43,27 @@ for (const e of r.evals) console.error(`${tag} epoch ${e.epoch.toFixed(2)}: test
 fs.mkdirSync(out, { recursive: true });
 const test = loadFashionMnist({ dtype: 'float32' }).test;
 const means = r.model.classMeanActivations(test);
-const classMeans = heatmapPng(means, height, width + 1, 5, height <= 128 ? 4 : 1);
+const overall = means[0].map((_, k) => means.reduce((s, m) => s + m[k], 0) / means.length);
+const cell = height <= 128 ? 3 : 1;
+const picture = { rows: height, cols: width + 1, perRow: height <= 128 ? 10 : 5, cell };
+const classPanels = (values: (c: number) => ArrayLike<number>) => FASHION_MNIST_CLASSES.map((title, c) => ({ title, values: values(c) }));
+const classMeans = gridPicturePng(classPanels((c) => means[c]), { ...picture, caption: `${tag} grid: mean activation per class (test set), columns 0…${width}` });
 fs.writeFileSync(path.join(out, `grid.class-means-${tag}.png`), classMeans.png);
-const weights = heatmapPng([r.model.grid.weights.value.data], height, width, 1, height <= 128 ? 8 : 2);
+const classDeviations = gridPicturePng(classPanels((c) => means[c].map((v, k) => v - overall[k])), {
+  ...picture,
+  caption: `${tag} grid: class mean minus the mean over classes`,
+});
+fs.writeFileSync(path.join(out, `grid.class-deviations-${tag}.png`), classDeviations.png);
+const paramPicture = { rows: height, cols: width, perRow: 1, cell: height <= 128 ? 6 : 2 };
+const weights = gridPicturePng([{ title: 'W[j, i]', values: r.model.grid.weights.value.data }], {
+  ...paramPicture,
+  caption: `${tag} grid: trained W (weight of neuron i in column j)`,
+});
 fs.writeFileSync(path.join(out, `grid.weights-${tag}.png`), weights.png);
-const biases = heatmapPng([r.model.grid.biases.value.data], height, width, 1, height <= 128 ? 8 : 2);
+const biases = gridPicturePng([{ title: 'B[j, i]', values: r.model.grid.biases.value.data }], {
+  ...paramPicture,
+  caption: `${tag} grid: trained B (bias of neuron i in column j+1)`,
+});
 fs.writeFileSync(path.join(out, `grid.biases-${tag}.png`), biases.png);
 
 const record = {
@@ -64,7 +81,7 @@ const record = {
   secondsPerEpoch: r.secondsPerEpoch,
   secondsPerEpochExtrapolated: r.epochSeconds.length === 0,
   evals: r.evals,
-  pictures: { classMeansScale: classMeans.scale, weightsScale: weights.scale, biasesScale: biases.scale, classOrder: FASHION_MNIST_CLASSES },
+  pictures: { classMeansScale: classMeans.scale, classDeviationsScale: classDeviations.scale, weightsScale: weights.scale, biasesScale: biases.scale },
   lossPerStep: r.history.map((h) => Math.round(h.loss * 1e5) / 1e5),
 };
 fs.writeFileSync(path.join(out, `grid.train-${tag}.json`), JSON.stringify(record, null, 1) + '\n');
@@ -94,7 +111,7 @@ for (const run of runs) {
     '|--:|--:|--:|--:|',
     ...run.evals.map((e) => `| ${e.epoch.toFixed(2)} | ${e.step} | ${(100 * e.accuracy).toFixed(2)} % | ${e.loss.toFixed(4)} |`),
     '',
-    `Pictures: \`grid.class-means-${run.grid}.png\` (mean activation of each neuron, rows = neurons, columns = grid columns 0…${o.width}, one tile per class in the order ${FASHION_MNIST_CLASSES.join(', ')}, five per row; mid-gray 0, white +${run.pictures.classMeansScale.toFixed(2)}, black −${run.pictures.classMeansScale.toFixed(2)}), \`grid.weights-${run.grid}.png\` (W, ±${run.pictures.weightsScale.toFixed(2)}) and \`grid.biases-${run.grid}.png\` (B, ±${run.pictures.biasesScale.toFixed(2)}).`,
+    `Pictures: \`grid.class-means-${run.grid}.png\` (mean activation of every grid neuron per class on the test set), \`grid.class-deviations-${run.grid}.png\` (each class mean minus the mean over classes), \`grid.weights-${run.grid}.png\` and \`grid.biases-${run.grid}.png\` (trained W and B).`,
     '',
   );
 }
