@@ -1,3 +1,4 @@
+import { resolveBackend } from '../backend/auto';
 import { setThreads } from '../backend/native';
 import { UsageError } from '../errors';
 import { DType } from '../tensor/matrix';
@@ -70,8 +71,10 @@ export function readCommon(command: string, values: ParsedFlags['values']): Comm
     dtype: choiceFlag(command, 'dtype', values.dtype, ['float32', 'float64'] as const),
     threads: intFlag(command, 'threads', values.threads ?? process.env.WIREGRAD_THREADS ?? '1', 1, 1024),
   };
-  // One thread unless asked: on a shared 2-core machine a second BLAS thread that has to wait
-  // for a busy core makes every product slower, not faster.
+  // The backend is chosen now rather than at the first product, so that --threads overrides
+  // $WIREGRAD_THREADS, which the choice applies. One thread unless asked: on a shared 2-core
+  // machine a second BLAS thread that waits for a busy core makes every product slower.
+  resolveBackend();
   setThreads(common.threads);
   return common;
 }

@@ -352,7 +352,8 @@ export function checkpointOptions(file: string, model: string): Record<string, u
 }
 
 export function figuresText(figures: readonly [string, number][]): string {
-  return figures.map(([label, v]) => `${label} ${Number.isInteger(v) ? v : lossText(v)}`).join(', ');
+  // a figure that was not measured (NaN, e.g. --eval 0) is left out
+  return figures.filter(([, v]) => !Number.isNaN(v)).map(([label, v]) => `${label} ${Number.isInteger(v) ? v : lossText(v)}`).join(', ');
 }
 
 export const train: Command = {
