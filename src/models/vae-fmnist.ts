@@ -171,8 +171,9 @@ export function trainVaeFmnist(options: Partial<VaeFmnistOptions> = {}, onProgre
   const shuffleRng = new Rng(o.seed + 1);
   const noiseRng = new Rng(o.seed + 2);
   const optimizer = new Adam(model.parameters, { lr: o.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8 });
+  // wire both batch sizes (the last batch of an epoch may be smaller) before the clock starts
   model.training(batches.batchSize);
-  model.training(batches.get(batches.count - 1).size); // wire the smaller last batch before the clock starts
+  model.training(images.rows - (batches.count - 1) * batches.batchSize);
 
   let lossSum = 0;
   let seen = 0;
