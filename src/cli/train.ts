@@ -320,8 +320,9 @@ export function saveLossPlot(base: string, model: string, history: readonly Trai
   // A median, not a mean: periodic spikes (such as the first window after a state reset) would
   // otherwise dominate the trend line.
   const window = trendWindow(history.length);
-  const series: Series[] = [{ name: 'loss per step', x: steps, y: loss, color: '#9ecae1', width: 1 }];
-  if (window > 2) series.push({ name: `running median (${window} steps)`, x: steps, y: runningMedian(loss, window), color: '#08519c' });
+  const trend = window > 2;
+  const series: Series[] = [{ name: 'loss per step', x: steps, y: loss, color: trend ? '#9ecae1' : '#08519c', width: trend ? 1 : 2 }];
+  if (trend) series.push({ name: `running median (${window} steps)`, x: steps, y: runningMedian(loss, window), color: '#08519c' });
   return savePlot(base, series, { title: `${model}: training loss`, xLabel: 'step', yLabel: 'loss', logY });
 }
 
