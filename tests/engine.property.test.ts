@@ -1,4 +1,4 @@
-import { Matrix, Node, registry } from '../src';
+import { init, Matrix, Node, registry, Rng } from '../src';
 import { randomGraph, RandomGraph } from '../src/testing/random-graph';
 import { compareWithReference, needingGradient, portedNumericGradient, referenceBackward, referenceOrder } from '../src/testing/reference';
 
@@ -16,11 +16,11 @@ function backwardCallsPerNode(): Map<Node, number> {
 }
 
 /** The wait edges a node must receive on, derived here from the wiring alone. */
-function expectedEdges(rg: RandomGraph, n: Node, receives: Map<Node, Float64Array>, wants: Set<Node>): string[] {
+function expectedEdges(root: Node, live: readonly Node[], n: Node, receives: Map<Node, Float64Array>, wants: Set<Node>): string[] {
   const edges = [...n.injections.keys()];
-  if (n === rg.root) edges.push('seed');
+  if (n === root) edges.push('seed');
   if (wants.has(n)) {
-    for (const c of referenceOrder(rg.root)) {
+    for (const c of live) {
       if (!receives.has(c) || c.stopped) continue;
       c.inputs.forEach((x, slot) => {
         if (x === n && !c.op.nonDifferentiable?.includes(slot)) edges.push(`${c.name}#${slot}`);
@@ -28,6 +28,35 @@ function expectedEdges(rg: RandomGraph, n: Node, receives: Map<Node, Float64Arra
     }
   }
   return edges.sort();
+}
+
+/** What is wrong with one engine pass from the graph's root: wait edges, sums and backward calls. */
+function exactlyOnceProblems(rg: RandomGraph): string[] {
+  const live = referenceOrder(rg.root);
+  for (const n of live) n.recordGradients(true);
+  spies.forEach((s) => s.mockClear());
+  rg.graph.backward(rg.root);
+  const calls = backwardCallsPerNode();
+  const receives = referenceBackward(rg.root);
+  const wants = needingGradient(rg.root);
+  const problems: string[] = [];
+  for (const n of live) {
+    const edges = expectedEdges(rg.root, live, n, receives, wants).join(', ');
+    const got = [...n.received.keys()].sort().join(', ');
+    if (got !== edges) problems.push(`${n.describe()} received on [${got}], expected [${edges}]`);
+    if ((n.grad !== null) !== (edges.length > 0)) problems.push(`${n.describe()} has ${n.grad ? 'a' : 'no'} gradient`);
+    if (n.grad) {
+      // the engine sums in arrival order, which is the order `received` was filled in
+      const [first, ...rest] = n.received.values();
+      const sum = Float64Array.from(first.data);
+      for (const m of rest) for (let i = 0; i < sum.length; i++) sum[i] += m.data[i];
+      if (sum.some((v, i) => !Object.is(v, n.grad?.data[i]))) problems.push(`${n.describe()} grad is not the sum of what it received`);
+    }
+    const passesOn = n.grad !== null && !n.stopped && n.inputs.some((x, s) => wants.has(x) && !n.op.nonDifferentiable?.includes(s));
+    const count = calls.get(n) ?? 0;
+    if (count !== (passesOn ? 1 : 0)) problems.push(`${n.describe()} backward ran ${count} times, expected ${passesOn ? 1 : 0}`);
+  }
+  return problems;
 }
 
 describe('randomly wired graphs', () => {
@@ -67,28 +96,7 @@ describe('randomly wired graphs', () => {
     let compared = 0;
     for (let seed = 0; seed < GRAPHS; seed++) {
       const rg = randomGraph(seed);
-      const live = referenceOrder(rg.root);
-      for (const n of live) n.recordGradients(true);
-      spies.forEach((s) => s.mockClear());
-      rg.graph.backward(rg.root);
-      const calls = backwardCallsPerNode();
-      const receives = referenceBackward(rg.root);
-      const wants = needingGradient(rg.root);
-      for (const n of live) {
-        const where = `seed ${seed}, ${n.describe()}`;
-        const edges = expectedEdges(rg, n, receives, wants);
-        expect({ where, edges: [...n.received.keys()].sort() }).toEqual({ where, edges });
-        expect({ where, hasGrad: n.grad !== null }).toEqual({ where, hasGrad: edges.length > 0 });
-        if (n.grad) {
-          // the engine sums in arrival order, which is the order `received` was filled in
-          const [first, ...rest] = n.received.values();
-          const sum = Float64Array.from(first.data);
-          for (const m of rest) for (let i = 0; i < sum.length; i++) sum[i] += m.data[i];
-          expect({ where, grad: Array.from(n.grad.data) }).toEqual({ where, grad: Array.from(sum) });
-        }
-        const passesOn = n.grad !== null && !n.stopped && n.inputs.some((x, s) => wants.has(x) && !n.op.nonDifferentiable?.includes(s));
-        expect({ where, calls: calls.get(n) ?? 0 }).toEqual({ where, calls: passesOn ? 1 : 0 });
-      }
+      expect({ seed, problems: exactlyOnceProblems(rg) }).toEqual({ seed, problems: [] });
       const result = compareWithReference(rg.root);
       expect({ seed, message: result.message }).toEqual({ seed, message: expect.stringContaining('agree') });
       compared += result.compared;
@@ -114,6 +122,31 @@ describe('randomly wired graphs', () => {
       }
     }
     expect(checked).toBeGreaterThan(FD_GRAPHS * 5);
+  });
+
+  it('from a non-scalar node with a seed agree with the reference and with finite differences', () => {
+    let seeded = 0;
+    for (let seed = 4000; seed < 4050; seed++) {
+      const rg = randomGraph(seed);
+      const rng = new Rng(seed);
+      const wide = referenceOrder(rg.root).filter((n) => n.role === 'op' && n.rows * n.cols > 1);
+      if (wide.length === 0) continue;
+      const root = wide[rng.int(wide.length)];
+      const gradient = init.uniform(rng, root.rows, root.cols, -1, 1);
+      const result = compareWithReference(root, { seed: gradient });
+      expect({ seed, message: result.message }).toEqual({ seed, message: expect.stringContaining('agree') });
+      for (const p of rg.params.filter((n) => referenceOrder(root).includes(n))) {
+        rg.graph.backward(root, gradient);
+        const analytic = p.grad?.clone() ?? new Matrix(p.rows, p.cols);
+        const numeric = portedNumericGradient(root, p, { seed: gradient });
+        for (let i = 0; i < numeric.size; i++) {
+          const where = `seed ${seed}, ${p.describe()} element ${i}: analytic ${analytic.data[i]}, numeric ${numeric.data[i]}`;
+          expect({ where, ok: Math.abs(analytic.data[i] - numeric.data[i]) <= 1e-7 + 1e-6 * Math.abs(numeric.data[i]) }).toEqual({ where, ok: true });
+        }
+      }
+      seeded++;
+    }
+    expect(seeded).toBeGreaterThan(40);
   });
 
   it('in float32 agree with the reference within float32 rounding', () => {
