@@ -1,7 +1,7 @@
 import { UsageError } from '../errors';
 import type { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
-import { activation } from '../grid/activation';
+import { applyGridActivation } from '../grid/activation';
 import { composedGrid } from '../grid/composed';
 import { fusedGrid } from '../grid/fused';
 import { loopGrid } from '../grid/loop';
@@ -85,7 +85,7 @@ export class NeuralGrid {
   apply(x: Node, at: string = this.name): Node {
     const g = this.graph;
     return g.scope(at, () => {
-      const a0 = activation(this.input.apply(x), this.activation, 'a[0]');
+      const a0 = applyGridActivation(this.input.apply(x), this.activation, 'a[0]');
       const wire = { fused: fusedGrid, composed: composedGrid, loop: loopGrid }[this.implementation];
       return this.output.apply(wire(a0, this.weights, this.biases, this.activation, 'columns'));
     });

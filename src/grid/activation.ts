@@ -1,6 +1,6 @@
 import type { Node } from '../graph/node';
 import { add } from '../ops/add';
-import { GELU_C, GELU_K, GridActivation } from '../ops/grid-step';
+import { GRID_GELU_C, GRID_GELU_K, GridActivation } from '../ops/grid-step';
 import { mul } from '../ops/mul';
 import { scale } from '../ops/scale';
 import { sin } from '../ops/sin';
@@ -11,13 +11,13 @@ import { Matrix } from '../tensor/matrix';
  * act(z) wired from existing kinds, the output named `name` (GELU's inner nodes under `name.`). GELU is the tanh form
  * ½·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))), in the same order of operations as GridStep's kernel.
  */
-export function activation(z: Node, act: GridActivation, name: string): Node {
+export function applyGridActivation(z: Node, act: GridActivation, name: string): Node {
   if (act === 'sin') return sin(z, name);
   if (act === 'tanh') return tanh(z, name);
   const g = z.graph;
   const product = g.scope(name, () => {
     const cube = mul(mul(z, z, 'z²'), z, 'z³');
-    const t = tanh(scale(add(z, scale(cube, GELU_K, 'k·z³'), 'u'), GELU_C, 'c·u'), 't');
+    const t = tanh(scale(add(z, scale(cube, GRID_GELU_K, 'k·z³'), 'u'), GRID_GELU_C, 'c·u'), 't');
     const one = g.constant('one', new Matrix(1, z.cols, g.dtype).fill(1));
     return mul(z, add(t, one, '1+t'), 'z·(1+t)');
   });

@@ -7,7 +7,7 @@ import { inner } from '../ops/inner';
 import { mul } from '../ops/mul';
 import { slice } from '../ops/slice';
 import { Matrix } from '../tensor/matrix';
-import { activation } from './activation';
+import { applyGridActivation } from './activation';
 
 /**
  * The grid from existing kinds, one column transition at a time, with no backward code of its own:
@@ -40,7 +40,7 @@ export function composedGrid(a0: Node, weights: Node, biases: Node, act: GridAct
           const up = concat([slice(p, 1, h, 'p[1:]'), zero], 'p↑');
           z = add(add(down, p, 'p↓+p'), up, 'p↓+p+p↑');
         }
-        return activation(add(z, b, 'z'), act, 'a');
+        return applyGridActivation(add(z, b, 'z'), act, 'a');
       });
     }
     return a;

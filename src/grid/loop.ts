@@ -5,7 +5,7 @@ import { concat } from '../ops/concat';
 import { GridActivation } from '../ops/grid-step';
 import { inner } from '../ops/inner';
 import { slice } from '../ops/slice';
-import { activation } from './activation';
+import { applyGridActivation } from './activation';
 import { selector } from './composed';
 
 /**
@@ -35,7 +35,7 @@ export function loopGrid(a0: Node, weights: Node, biases: Node, act: GridActivat
         let z = inner(a[i], w[i], `a[${i}][${j}]·w[${i}][${j}]`);
         if (i > 0) z = add(inner(a[i - 1], w[i - 1], `a[${i - 1}][${j}]·w[${i - 1}][${j}]→${i}`), z, `z${at}+`);
         if (i + 1 < h) z = add(z, inner(a[i + 1], w[i + 1], `a[${i + 1}][${j}]·w[${i + 1}][${j}]→${i}`), `z${at}++`);
-        next.push(activation(add(z, slice(bRow, i, i + 1, `b[${i}][${j}]`), `z${at}`), act, `a${at}`));
+        next.push(applyGridActivation(add(z, slice(bRow, i, i + 1, `b[${i}][${j}]`), `z${at}`), act, `a${at}`));
       }
       a = next;
     }

@@ -9,8 +9,8 @@ export type GridActivation = 'sin' | 'tanh' | 'gelu';
 export const gridActivations: readonly GridActivation[] = ['sin', 'tanh', 'gelu'];
 
 /** GELU's tanh form, ½·z·(1 + tanh(√(2/π)·(z + 0.044715·z³))): it needs no erf, so it composes from Tanh, Mul, Add and Scale. */
-export const GELU_C = Math.sqrt(2 / Math.PI);
-export const GELU_K = 0.044715;
+export const GRID_GELU_C = Math.sqrt(2 / Math.PI);
+export const GRID_GELU_K = 0.044715;
 
 export interface GridStepAttrs {
   /** The grid column j this step leaves from; it reads row j of W and B. */
@@ -46,7 +46,7 @@ export const GridStep: OpKind<GridStepAttrs> = {
     const h = a.cols;
     const z = scratch(0, a.rows, h).data;
     const kernel = nativeGrid() ?? gridStepTs;
-    kernel.forward(a.data, row(w.data, column, h), row(b.data, column, h), z, out.data, a.rows, h, activationCode[activation]);
+    kernel.forward(a.data, row(w.data, column, h), row(b.data, column, h), z, out.data, a.rows, h, gridActivationCode[activation]);
   },
   backward({ inputs: [a, w, b], out, attrs: { column, activation }, scratch }, g, [da, dw, db]) {
     const h = a.cols;
@@ -60,7 +60,7 @@ export const GridStep: OpKind<GridStepAttrs> = {
     const kernel = nativeGrid() ?? gridStepTs;
     kernel.backward(
       g.data, a.data, row(w.data, column, h), z, out.data,
-      daBuf.data, row(dwBuf.data, column, h), row(dbBuf.data, column, h), a.rows, h, activationCode[activation],
+      daBuf.data, row(dwBuf.data, column, h), row(dbBuf.data, column, h), a.rows, h, gridActivationCode[activation],
     );
   },
   test: {
@@ -77,7 +77,7 @@ export function gridStep(a: Node, w: Node, b: Node, column: number, activation: 
 }
 
 /** Activation codes shared with native/grid.cc. */
-export const activationCode: Record<GridActivation, number> = { sin: 0, tanh: 1, gelu: 2 };
+export const gridActivationCode: Record<GridActivation, number> = { sin: 0, tanh: 1, gelu: 2 };
 
 /**
  * The kernel pair of one transition, on row-major arrays: a, z, y, da are m×h; w, b, dw, db are
@@ -98,15 +98,15 @@ function row(data: FloatArray, j: number, h: number): FloatArray {
 function activate(z: number, act: number): number {
   if (act === 0) return Math.sin(z);
   if (act === 1) return Math.tanh(z);
-  return 0.5 * (z * (Math.tanh(GELU_C * (z + GELU_K * ((z * z) * z))) + 1));
+  return 0.5 * (z * (Math.tanh(GRID_GELU_C * (z + GRID_GELU_K * ((z * z) * z))) + 1));
 }
 
 /** act′(z), given y = act(z). */
 function derivative(z: number, y: number, act: number): number {
   if (act === 0) return Math.cos(z);
   if (act === 1) return 1 - y * y;
-  const t = Math.tanh(GELU_C * (z + GELU_K * z * z * z));
-  return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C * (1 + 3 * GELU_K * z * z);
+  const t = Math.tanh(GRID_GELU_C * (z + GRID_GELU_K * z * z * z));
+  return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GRID_GELU_C * (1 + 3 * GRID_GELU_K * z * z);
 }
 
 /** The pure-TypeScript kernel: the reference for the addon's and the fallback when it is absent. */
