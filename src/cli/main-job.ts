@@ -38,7 +38,7 @@ function defaultsOf(spec: TrainSpec<unknown>, out: string, given: ParsedFlags['v
  */
 export const mainJob: Command = {
   name: 'main',
-  summary: 'the main job: graphs of the built-in models; lstm-sine and vae-fmnist trained, generated, sampled',
+  summary: 'the main job: draw the built-in graphs, train lstm-sine and vae-fmnist, plot and sample',
   help: helpText(
     'wiregrad main [flags]',
     'Writes the graph of every built-in model (DOT, SVG, PNG) to DIR/graphs; trains lstm-sine with\n' +

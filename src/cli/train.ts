@@ -361,8 +361,10 @@ export const train: Command = {
   name: 'train',
   summary: `train a model (${trainSpecs.map((s) => s.name).join(', ')}) and write checkpoint, metrics and loss plot`,
   get help() {
+    const left = (f: FlagDef): string => `    --${f.name}${f.value ? ` ${f.value}` : ''}`;
+    const width = Math.max(...trainSpecs.flatMap((s) => s.flags.map((f) => left(f).length)));
     const models = trainSpecs.map((s) => {
-      const lines = s.flags.map((f) => `    --${f.name} ${f.value ?? ''}`.padEnd(22) + `${f.help} (default: ${String(f.default)})`);
+      const lines = s.flags.map((f) => `${left(f).padEnd(width)}  ${f.help} (default: ${String(f.default)})`);
       return [`  ${s.name}: ${s.about}`, ...lines].join('\n');
     });
     return (
