@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { xorGate } from '../data/synthetic';
 import { Graph } from '../graph/graph';
 import { writeGraph } from '../io/render';
 import { mse } from '../losses/mse';
@@ -8,7 +9,6 @@ import { tanh } from '../ops/tanh';
 import { Sgd } from '../optim/sgd';
 import { xavier, zeros } from '../tensor/init';
 import { Rng } from '../tensor/rng';
-import { xorGate } from '../data/synthetic';
 import { gradcheck } from '../testing/gradcheck';
 import { Command, intFlag, numberFlag } from './command';
 import { ensureDir, shown } from './files';
@@ -18,7 +18,8 @@ const flags: readonly FlagDef[] = [
   { name: 'steps', value: 'N', default: 300, help: 'gradient-descent steps' },
   { name: 'lr', value: 'RATE', default: 0.2, help: 'learning rate' },
   { name: 'seed', value: 'N', default: 1, help: 'seed of the weight initialisation' },
-  { name: 'out', value: 'DIR', default: 'graphs', help: 'folder for demo.dot, demo.svg and demo.png' },
+  // not graphs/: that folder holds exactly the built-in models, and a test keeps it so
+  { name: 'out', value: 'DIR', default: 'runs/demo', help: 'folder for demo.dot, demo.svg and demo.png' },
 ];
 
 /** A two-layer net wired by hand, trained on XOR, gradient-checked and drawn: the README's example. */
