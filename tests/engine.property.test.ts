@@ -1,4 +1,4 @@
-import { init, Matrix, Node, registry, Rng } from '../src';
+import { init, Interceptor, Matrix, Node, registry, Rng } from '../src';
 import { randomGraph, RandomGraph } from '../src/testing/random-graph';
 import { compareWithReference, needingGradient, portedNumericGradient, referenceBackward, referenceOrder } from '../src/testing/reference';
 
@@ -34,9 +34,18 @@ function expectedEdges(root: Node, live: readonly Node[], n: Node, receives: Map
 function exactlyOnceProblems(rg: RandomGraph): string[] {
   const live = referenceOrder(rg.root);
   for (const n of live) n.recordGradients(true);
+  const intercepts = new Map<Node, number>();
+  for (const n of rg.intercepted) {
+    const scale = n.interceptor as Interceptor;
+    n.intercept((g, node) => {
+      intercepts.set(node, (intercepts.get(node) ?? 0) + 1);
+      return scale(g, node);
+    });
+  }
   spies.forEach((s) => s.mockClear());
   rg.graph.backward(rg.root);
   const calls = backwardCallsPerNode();
+  const interceptCalls = new Map(intercepts);
   const receives = referenceBackward(rg.root);
   const wants = needingGradient(rg.root);
   const problems: string[] = [];
@@ -55,6 +64,9 @@ function exactlyOnceProblems(rg: RandomGraph): string[] {
     const passesOn = n.grad !== null && !n.stopped && n.inputs.some((x, s) => wants.has(x) && !n.op.nonDifferentiable?.includes(s));
     const count = calls.get(n) ?? 0;
     if (count !== (passesOn ? 1 : 0)) problems.push(`${n.describe()} backward ran ${count} times, expected ${passesOn ? 1 : 0}`);
+    const seen = interceptCalls.get(n) ?? 0;
+    const intercepted = n.interceptor !== null && n.grad !== null ? 1 : 0;
+    if (seen !== intercepted) problems.push(`${n.describe()} interceptor ran ${seen} times, expected ${intercepted}`);
   }
   return problems;
 }
@@ -69,10 +81,10 @@ describe('randomly wired graphs', () => {
     expect(Array.from(a.graph.forward(a.root).data)).toEqual(Array.from(b.graph.forward(b.root).data));
   });
 
-  it('cover fan-out, Mul(x, x), shared leaves, injections, stop-gradients, Ref and dangling consumers', () => {
-    const seen = { fanOut: 0, sharedLeaf: 0, twin: 0, injected: 0, stopped: 0, ref: 0, dangling: 0, kinds: new Set<string>() };
+  it('cover fan-out, Mul(x, x), shared leaves, injections, stop-gradients, interceptors, Ref and dangling consumers', () => {
+    const seen = { fanOut: 0, sharedLeaf: 0, twin: 0, injected: 0, stopped: 0, intercepted: 0, ref: 0, dangling: 0, kinds: new Set<string>() };
     for (let seed = 0; seed < GRAPHS; seed++) {
-      const rg = randomGraph(seed);
+      const rg = randomGraph(seed, { intercepts: true });
       const live = new Set(referenceOrder(rg.root));
       for (const n of rg.graph.nodes) {
         seen.kinds.add(n.kind);
@@ -86,16 +98,17 @@ describe('randomly wired graphs', () => {
       seen.dangling += rg.ops.filter((n) => !live.has(n)).length;
       seen.injected += rg.injected.filter((n) => live.has(n)).length;
       seen.stopped += rg.stopped.filter((n) => live.has(n)).length;
+      seen.intercepted += rg.intercepted.filter((n) => live.has(n)).length;
     }
     expect(seen.fanOut).toBeGreaterThan(GRAPHS / 2);
-    for (const k of ['sharedLeaf', 'twin', 'injected', 'stopped', 'ref', 'dangling'] as const) expect(seen[k]).toBeGreaterThan(10);
+    for (const k of ['sharedLeaf', 'twin', 'injected', 'stopped', 'intercepted', 'ref', 'dangling'] as const) expect(seen[k]).toBeGreaterThan(10);
     for (const k of registry) if (k.test) expect(seen.kinds).toContain(k.kind);
   });
 
   it(`agree with the reference reverse mode within 1e-12 on ${GRAPHS} graphs, every edge delivered and every rule run exactly once`, () => {
     let compared = 0;
     for (let seed = 0; seed < GRAPHS; seed++) {
-      const rg = randomGraph(seed);
+      const rg = randomGraph(seed, { intercepts: true });
       expect({ seed, problems: exactlyOnceProblems(rg) }).toEqual({ seed, problems: [] });
       const result = compareWithReference(rg.root);
       expect({ seed, message: result.message }).toEqual({ seed, message: expect.stringContaining('agree') });

@@ -15,6 +15,8 @@ export interface RandomGraphOptions {
   kinds?: readonly AnyOpKind[];
   /** Gradient ports: injections on some nodes and an occasional stop-gradient (default true). */
   ports?: boolean;
+  /** Interceptors that scale the gradient passing through by a constant (default false: no objective describes them). */
+  intercepts?: boolean;
   /** Largest |value| a node may hold to be read by a later op (default 4): keeps finite differences accurate. */
   bound?: number;
   dtype?: DType;
@@ -32,6 +34,7 @@ export interface RandomGraph {
   /** Nodes that carry an injected gradient (source names `inject.<n>`). */
   injected: Node[];
   stopped: Node[];
+  intercepted: Node[];
 }
 
 /**
@@ -39,7 +42,8 @@ export interface RandomGraph {
  * the registry, sampling each kind's own test case and reading existing nodes of the sampled
  * shapes wherever their values suit the kind, so nodes fan out, leaves are shared, `Mul(x, x)`
  * and Ref occur, and some consumers dangle (never reach the root). With ports on, some nodes
- * get an injected gradient (a matrix or a function) and a few stop the gradient.
+ * get an injected gradient (a matrix or a function) and a few stop the gradient; with intercepts
+ * on, some scale the gradient they pass on.
  */
 export function randomGraph(seed: Rng | number, options: RandomGraphOptions = {}): RandomGraph {
   const rng = typeof seed === 'number' ? new Rng(seed) : seed;
@@ -53,6 +57,7 @@ export function randomGraph(seed: Rng | number, options: RandomGraphOptions = {}
   const ops: Node[] = [];
   const injected: Node[] = [];
   const stopped: Node[] = [];
+  const intercepted: Node[] = [];
   /** Nodes a later op may read: leaves, and ops whose values stay within ±bound. */
   const pool: Node[] = [];
 
@@ -145,7 +150,19 @@ export function randomGraph(seed: Rng | number, options: RandomGraphOptions = {}
     }
   }
   graph.forward(root);
-  return { graph, root, params, inputs, ops, injected, stopped };
+  if (options.intercepts) {
+    for (const n of ops) {
+      if (rng.next() >= 0.15) continue;
+      const c = rng.uniform(-2, 2);
+      const out = new Matrix(n.rows, n.cols, dtype);
+      n.intercept((g) => {
+        for (let i = 0; i < out.size; i++) out.data[i] = c * g.data[i];
+        return out;
+      });
+      intercepted.push(n);
+    }
+  }
+  return { graph, root, params, inputs, ops, injected, stopped, intercepted };
 }
 
 /** Values a kind accepts in one slot: the range of its own sampled values, its domain, or ±bound. */
