@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../src/cli/main';
 import { readCheckpoint } from '../src/io/checkpoint';
+import { BuiltinModel, builtinDot, builtinModels } from '../src/models/index';
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -76,6 +77,25 @@ describe('train and generate end to end (tiny settings)', () => {
     // 8 tiles of 28 pixels per row with 2-pixel gaps; 5 originals take one row, their reconstructions the next
     expect(size('samples.png')).toEqual([8 * 30 + 2, 30 + 2]);
     expect(size('reconstructions.png')).toEqual([8 * 30 + 2, 2 * 30 + 2]);
+  });
+
+  it('demo trains the hand-wired net on XOR, checks its gradients and draws it', async () => {
+    const out = path.join(dir, 'demo');
+    const r = await cli('demo', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^gradcheck: ok, gradients correct for 4 node\(s\)/);
+    const [, before, after] = /loss ([\d.]+) → ([\d.]+)/.exec(r.out) ?? [];
+    expect(Number(after)).toBeLessThan(Number(before) / 10);
+    expect(fs.readdirSync(out).sort()).toEqual(['demo.dot', 'demo.png', 'demo.svg']);
+  });
+
+  it('graph MODEL writes the same DOT as the committed built-in graph, plus SVG and PNG', async () => {
+    const out = path.join(dir, 'graphs');
+    const r = await cli('graph', 'mlp-demo', '--svg', '--png', '--out', out);
+    expect(r.code).toBe(0);
+    const model = builtinModels.find((m) => m.name === 'mlp-demo');
+    expect(fs.readFileSync(path.join(out, 'mlp-demo.dot'), 'utf8')).toBe(builtinDot(model as BuiltinModel));
+    expect(fs.readdirSync(out).sort()).toEqual(['mlp-demo.dot', 'mlp-demo.png', 'mlp-demo.svg']);
   });
 
   it('a checkpoint of another model is refused in one line, exit 1', async () => {
