@@ -25,7 +25,8 @@ export function commonFlags(defaults: { seed: number | string; dtype: DType | st
 
 /** The whole `--help` text: usage, what it does, arguments, and every flag with its default. */
 export function helpText(usage: string, about: string, args: readonly [string, string][], flags: readonly FlagDef[]): string {
-  const flagLines = [...flags, { name: 'help', help: 'print this help and exit' } as FlagDef].map((f) => {
+  const help: FlagDef = { name: 'help', help: 'print this help and exit' };
+  const flagLines = [...flags, help].map((f) => {
     const left = `  --${f.name}${f.value ? ` ${f.value}` : ''}`;
     const def = f.default === undefined ? '' : ` (default: ${String(f.default)})`;
     return [left, `${f.help}${def}`] as const;
@@ -51,8 +52,8 @@ export function parseWith(command: string, argv: readonly string[], flags: reado
   const parsed = parseFlags(command, argv, spec);
   const values: Record<string, string | boolean | undefined> = {};
   for (const f of flags) {
-    const v = parsed.values[f.name];
-    if (Array.isArray(v)) throw new UsageError(`${command}: --${f.name} given more than once`);
+    // no flag is declared `multiple`, so each value is a single string or boolean
+    const v = parsed.values[f.name] as string | boolean | undefined;
     values[f.name] = v ?? (f.value ? (f.default === undefined ? undefined : String(f.default)) : false);
   }
   return { values, positionals: parsed.positionals, help: parsed.values.help === true };
@@ -79,7 +80,7 @@ export function readCommon(command: string, values: ParsedFlags['values']): Comm
   return common;
 }
 
-/** Exactly `count` positional arguments, or a usage error that names what is missing or extra. */
+/** Exactly the named positional arguments, or a usage error that names what is missing or extra. */
 export function positionals(command: string, given: readonly string[], names: readonly string[]): string[] {
   if (given.length < names.length) {
     throw new UsageError(`${command}: missing ${names.slice(given.length).map((n) => `<${n}>`).join(' ')} (see 'wiregrad ${command} --help')`);
