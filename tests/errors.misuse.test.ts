@@ -292,6 +292,23 @@ const misuses: Misuse[] = [
     says: ["inject 'kl'", "Tanh 'h' [2×2] needs 2×2, the matrix is 1×2"],
   },
   {
+    what: 'an injection source named like an engine edge',
+    run: () => {
+      const g = new Graph();
+      const w = g.param('w', f64(1, 1));
+      tanh(w, 't');
+      w.inject('t#0', f64(1, 1));
+    },
+    cls: WiringError, code: 'E_WIRING',
+    says: ["inject: Tensor 'w' [1×1] cannot take a source named 't#0'"],
+  },
+  {
+    what: 'an injection source named seed',
+    run: () => new Graph().param('w', f64(1, 1)).inject('seed', f64(1, 1)),
+    cls: WiringError, code: 'E_WIRING',
+    says: ["cannot take a source named 'seed'"],
+  },
+  {
     what: 'an injection function that returns the wrong shape',
     run: () => {
       const g = new Graph();

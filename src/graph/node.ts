@@ -123,6 +123,10 @@ export class Node {
 
   /** Adds an extra gradient from the named source on every backward pass that reaches this graph. */
   inject(source: string, gradient: Injection): this {
+    // sources share one namespace with the wait edges: `consumer#slot` and the root's `seed`
+    if (typeof source !== 'string' || source === '' || source === 'seed' || source.includes('#')) {
+      throw new WiringError(`inject: ${this.describe()} cannot take a source named '${String(source)}' ('seed' and names with '#' mark the engine's own edges)`);
+    }
     if (gradient instanceof Matrix) checkMatrixFits(this, gradient, `inject '${source}'`);
     this.injections.set(source, gradient);
     this.graph.changed();
