@@ -1,5 +1,5 @@
 import {
-  add, Add, DtypeError, EngineError, ErrorCode, gradcheck, gradcheckDirectional, Graph, inner, log, Matrix, mul,
+  add, Add, concat, DtypeError, EngineError, ErrorCode, gradcheck, gradcheckDirectional, Graph, inner, log, Matrix, mul,
   NumericsError, randomGraph, Ref, Rng, ShapeError, sum, tanh, UsageError, WiringError,
 } from '../src';
 
@@ -405,6 +405,18 @@ const misuses: Misuse[] = [
     run: () => randomGraph(1, { kinds: [Ref] }),
     cls: UsageError, code: 'E_USAGE',
     says: ['randomGraph: none of the given kinds has test metadata'],
+  },
+  {
+    what: 'concatenating nothing',
+    run: () => concat([], 'empty'),
+    cls: WiringError, code: 'E_WIRING',
+    says: ["Concat 'empty': takes one or more inputs, got none"],
+  },
+  {
+    what: 'an input of no rows',
+    run: () => new Graph().input('x', 0, 3),
+    cls: ShapeError, code: 'E_SHAPE',
+    says: ["Tensor 'x'", '0,3'],
   },
   {
     what: 'a matrix of no rows',
