@@ -1,6 +1,6 @@
 import { main } from '../src/cli/main';
 import { commands } from '../src/cli/commands';
-import { trainSpecs } from '../src/cli/train';
+import { trainSpecs } from '../src/cli/trainers';
 
 /** Runs the CLI in-process and captures what it writes. */
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -7,7 +7,8 @@ import { FlagDef, helpText, ParsedFlags, parseWith, positionals } from './flags'
 import { formatSeconds } from './progress';
 import { generateSine } from './generate';
 import { sampleVae } from './sample';
-import { dataDir, dataFlag, figuresText, finalLoss, lossText, lstmSineSpec, runTraining, TrainSpec, vaeFmnistSpec } from './train';
+import { figuresText, finalLoss, lossText, runTraining } from './train';
+import { dataDir, dataFlag, lstmSineSpec, TrainSpec, vaeFmnistSpec } from './trainers';
 
 const flags: readonly FlagDef[] = [
   { name: 'out', value: 'DIR', default: 'runs', help: 'folder for everything written (one subfolder per model, graphs/)' },

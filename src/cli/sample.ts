@@ -9,7 +9,8 @@ import { Rng } from '../tensor/rng';
 import { Command, intFlag } from './command';
 import { ensureDir, savePng, shown } from './files';
 import { FlagDef, helpText, parseWith, positionals } from './flags';
-import { checkpointOptions, dataDir, dataFlag } from './train';
+import { checkpointOptions } from './train';
+import { dataDir, dataFlag } from './trainers';
 
 const SIDE = 28;
 const COLUMNS = 8;
