@@ -117,7 +117,7 @@ interface RunResult {
 }
 
 async function runConfig(config: Config, ctx: ExperimentContext, rng: Rng, trace: Alignment[], files: (string | null)[]): Promise<RunResult> {
-  const epochs = ctx.quick ? 2 : config.epochs;
+  const epochs = ctx.quick ? 1 : config.epochs;
   const train = examples(rng, config.width);
   const test = examples(rng, config.width);
   const initRng = rng.fork();

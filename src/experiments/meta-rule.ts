@@ -1,4 +1,5 @@
 import { Graph } from '../graph/graph';
+import type { Node } from '../graph/node';
 import { linePlot } from '../io/plot';
 import { svgToPng } from '../io/render';
 import { Adam } from '../optim/adam';
@@ -6,7 +7,9 @@ import { deltaUpdate, hebbianUpdate, MetaRule, SynapseUpdate, UnrolledUnit } fro
 import { uniform, zeros } from '../tensor/init';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
-import { Experiment, ExperimentContext, fixed, markdownTable, wilson, writeOut } from './experiment';
+import { Alignment, alignment, toJsonl } from '../rules/alignment';
+import { Experiment, ExperimentContext, fixed, markdownTable, wilson, writeAlignmentPlot, writeOut } from './experiment';
+import { summariseAlignment } from './hebbian';
 
 const INPUTS = Matrix.from([
   [-1, -1],
@@ -63,13 +66,34 @@ interface Score {
   meanLoss: number;
 }
 
-function score(l: Learner, task: { name: string; t: Matrix }, rng: Rng, replications: number): Score {
+/**
+ * Each step's Δw against the gradient of that step's own loss ½(y − t)², whose gradient is
+ * (y − t)(1 − y²)·[x, 1]: how far a rule is from gradient descent on the example it just saw.
+ */
+function traceSteps(l: Learner, task: string, trace: Alignment[]): void {
+  const { unit } = l;
+  // forward is lazy: a rule that never reads the output (Hebb) leaves the outputs uncomputed until asked
+  const value = (n: Node): Matrix => unit.graph.forward(n);
+  for (let s = 0; s < unit.steps; s++) {
+    const before = value(s === 0 ? unit.w0 : unit.ws[s - 1]);
+    const delta = value(unit.ws[s]).clone();
+    for (let i = 0; i < delta.size; i++) delta.data[i] -= before.data[i];
+    const y = value(unit.ys[s]).data[0];
+    const t = value(unit.targets[s]).data[0];
+    const gradient = value(unit.xs[s]).clone();
+    for (let i = 0; i < gradient.size; i++) gradient.data[i] *= (y - t) * (1 - y * y);
+    trace.push(alignment(s, `${l.name} on ${task}`, 'w', delta, gradient));
+  }
+}
+
+function score(l: Learner, task: { name: string; t: Matrix }, rng: Rng, replications: number, trace: Alignment[]): Score {
   let successes = 0;
   let lossSum = 0;
   for (let r = 0; r < replications; r++) {
     const { order, w0 } = sampleRun(rng, l.unit.steps);
     l.unit.feed(INPUTS, task.t, order, w0);
     lossSum += l.unit.graph.forward(l.unit.loss).data[0];
+    if (r === 0 && task.name === HELD_OUT) traceSteps(l, task.name, trace);
     const y = l.unit.taskY.value;
     if (Array.from(task.t.data).every((t, i) => t > 0 === y.data[i] > 0)) successes++;
   }
@@ -130,9 +154,13 @@ export const metaRule: Experiment = {
       }),
     ];
     const evalRng = new Rng(ctx.seed + 1);
-    const scores = learners.flatMap((l) => EVALUATE.map((name) => score(l, tasks.find((t) => t.name === name) as { name: string; t: Matrix }, evalRng, ctx.replications)));
+    const trace: Alignment[] = [];
+    const scores = learners.flatMap((l) => EVALUATE.map((name) => score(l, tasks.find((t) => t.name === name) as { name: string; t: Matrix }, evalRng, ctx.replications, trace)));
 
-    const files: (string | null)[] = [];
+    const files: (string | null)[] = [
+      writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace)),
+      ...writeAlignmentPlot(ctx.out, 'alignment', `${HELD_OUT}: each step's Δw against −∇ of that step's loss`, trace),
+    ];
     const svg = linePlot([{ name: 'task loss after the unrolled steps', x: curve.map((_, i) => Math.min((i + 1) * 50, metaSteps)), y: curve }], {
       title: 'meta-training of the per-synapse rule',
       xLabel: 'meta-step',
@@ -156,7 +184,8 @@ export const metaRule: Experiment = {
     const markdown =
       `## A meta-learned local rule (shared MLP ${4}→${HIDDEN}→1 on pre, post, weight, target; ${STEPS} unrolled steps; ` +
       `${metaSteps} meta-steps of Adam ${META_LR}; ${ctx.replications} replications per cell; seed ${ctx.seed})\n\n` +
-      `Meta-training tasks: the ${training.length} linearly separable functions of two ±1 inputs other than ${HELD_OUT}.\n\n${table}`;
+      `Meta-training tasks: the ${training.length} linearly separable functions of two ±1 inputs other than ${HELD_OUT}.\n\n${table}\n` +
+      `### Alignment of each step's Δw with −∇ of that step's loss ½(y − t)² (first ${HELD_OUT} replication of each rule)\n\n${summariseAlignment(trace)}`;
     return { name: 'meta-rule', data: { metaSteps, curve, scores, params }, markdown, files: files.filter((f): f is string => f !== null) };
   },
 };

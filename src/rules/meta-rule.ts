@@ -79,6 +79,9 @@ export class UnrolledUnit {
   readonly w0: Node;
   readonly xs: Node[] = [];
   readonly targets: Node[] = [];
+  /** The unit's output at each step, and its weights after each step. */
+  readonly ys: Node[] = [];
+  readonly ws: Node[] = [];
   readonly taskX: Node;
   readonly taskT: Node;
   readonly taskY: Node;
@@ -100,8 +103,10 @@ export class UnrolledUnit {
         this.xs.push(x);
         this.targets.push(target);
         const y = tanh(sum(mul(x, w), 'row'), 'y');
+        this.ys.push(y);
         return add(w, update({ pre: x, post: inner(y, ones), weight: w, target: inner(target, ones) }, ones), 'w');
       });
+      this.ws.push(w);
     }
     this.taskX = graph.input('task.x', n, examples);
     this.taskT = graph.input('task.t', 1, examples);
