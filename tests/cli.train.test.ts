@@ -79,6 +79,19 @@ describe('train and generate end to end (tiny settings)', () => {
     expect(size('reconstructions.png')).toEqual([8 * 30 + 2, 2 * 30 + 2]);
   });
 
+  it('a diverged run fails in one line and leaves the earlier checkpoint as it was', async () => {
+    const out = path.join(dir, 'vae');
+    const fixture = path.join(__dirname, '..', 'data', 'fashion-mnist-mini');
+    const checkpoint = path.join(out, 'model.safetensors');
+    const before = fs.readFileSync(checkpoint);
+    const r = await cli('train', 'vae-fmnist', '--data', fixture, '--lr', '1e4', '--steps', '5', '--batch', '50', '--hidden', '16', '--latent', '2', '--eval', '0', '--out', out);
+    expect(r.code).toBe(1);
+    const lines = r.err.trimEnd().split('\n');
+    expect(lines[lines.length - 1]).toMatch(/training diverged: parameter 'vae\.[\w.]+' holds NaN or Inf .*model\.safetensors was not written/);
+    expect(fs.readFileSync(checkpoint).equals(before)).toBe(true);
+    expect(fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8')).toContain('"loss":null');
+  });
+
   it('demo trains the hand-wired net on XOR, checks its gradients and draws it', async () => {
     const out = path.join(dir, 'demo');
     const r = await cli('demo', '--out', out);

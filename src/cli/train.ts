@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CheckpointError, UsageError } from '../errors';
+import { CheckpointError, NumericsError, UsageError } from '../errors';
 import { readCheckpoint, saveCheckpoint } from '../io/checkpoint';
 import type { Series } from '../io/plot';
 import type { TrainRecord } from '../models/train';
@@ -45,13 +45,28 @@ export function runTraining<M>(spec: TrainSpec<M>, values: ParsedFlags['values']
   }
   const last = trained.history[trained.history.length - 1];
   progress?.finish(last ? `loss ${lossText(last.loss)}` : '');
+  const plots = saveLossPlot(path.join(out, 'loss'), spec.name, trained.history, spec.logLoss);
+  refuseDiverged(trained, out);
   const checkpoint = path.join(out, 'model.safetensors');
   saveCheckpoint(checkpoint, trained.graph, {
     metadata: { model: spec.name, options: JSON.stringify(trained.options) },
     optimizerState: trained.optimizer.state(),
   });
-  const plots = saveLossPlot(path.join(out, 'loss'), spec.name, trained.history, spec.logLoss);
   return { trained, files: [checkpoint, metrics.path, ...plots] };
+}
+
+/**
+ * A run whose parameters hold NaN or Inf is no model: it is refused before it can replace the
+ * checkpoint of an earlier run. The metrics log and the loss plot stay, to see where it went.
+ */
+function refuseDiverged(trained: Trained<unknown>, out: string): void {
+  const bad = trained.graph.parameters().find((p) => !p.value.data.every(Number.isFinite));
+  if (!bad) return;
+  const step = trained.history.find((r) => !Number.isFinite(r.loss))?.step;
+  throw new NumericsError(
+    `training diverged: parameter '${bad.name}' holds NaN or Inf${step === undefined ? '' : ` (loss first non-finite at step ${step})`}; ` +
+      `${path.join(out, 'model.safetensors')} was not written (try a smaller --lr)`,
+  );
 }
 
 /** Running median of `values` over the last `window` entries (inclusive). */
