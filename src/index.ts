@@ -47,6 +47,8 @@ export * from './io/atomic';
 export * from './io/checkpoint';
 export * from './graph/dot';
 export * from './io/render';
+export * from './io/plot';
+export * from './io/png';
 export * from './models';
 export * from './blocks/feedforward';
 export * from './blocks/lstm';
