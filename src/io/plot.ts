@@ -62,13 +62,10 @@ export function linePlot(series: readonly Series[], options: PlotOptions): strin
   // x spans the data exactly (a series has a first and a last point); y gets round ends.
   const xTicks = niceTicks(x0, x1, Math.max(2, Math.floor(plotW / 70))).filter((t) => t >= x0 - 1e-9 * (x1 - x0) && t <= x1 + 1e-9 * (x1 - x0));
   const yTicks = logY ? logTicks(y0, y1) : niceTicks(y0, y1, Math.max(2, Math.floor(plotH / 55)));
-  const xLo = x0;
-  const xHi = x1;
   const yLo = Math.min(y0, yTicks[0]);
   const yHi = Math.max(y1, yTicks[yTicks.length - 1]);
-  const px = (x: number): number => margin.left + ((x - xLo) / (xHi - xLo)) * plotW;
+  const px = (x: number): number => margin.left + ((x - x0) / (x1 - x0)) * plotW;
   const py = (y: number): number => margin.top + plotH - ((y - yLo) / (yHi - yLo)) * plotH;
-  const f = (v: number): string => (Math.round(v * 100) / 100).toString();
 
   const out: string[] = [];
   out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
@@ -114,7 +111,7 @@ export function linePlot(series: readonly Series[], options: PlotOptions): strin
       continue;
     }
     const dash = s.dashed ? ' stroke-dasharray="7 5"' : '';
-    out.push(`<path data-series="${name}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 2}" stroke-linejoin="round"${dash} d="${pathData(s.pts, px, py)}"/>`);
+    out.push(`<path data-series="${name}" fill="none" stroke="${s.color}" stroke-width="${s.width ?? 2}" stroke-linejoin="round"${dash} d="${pathData(s.pts.map(([x, y]) => [px(x), py(y)]))}"/>`);
   }
   out.push(`</g>`);
 
@@ -153,15 +150,21 @@ export function linePlot(series: readonly Series[], options: PlotOptions): strin
   return out.join('\n') + '\n';
 }
 
-function pathData(pts: readonly [number, number][], px: (x: number) => number, py: (y: number) => number): string {
+/** A pixel coordinate with two decimals: finer than any screen, and the file stays small. */
+function f(v: number): string {
+  return (Math.round(v * 100) / 100).toString();
+}
+
+/** SVG path commands through pixel points; a non-finite point lifts the pen. */
+function pathData(pixels: readonly [number, number][]): string {
   const parts: string[] = [];
   let pen = false;
-  for (const [x, y] of pts) {
+  for (const [x, y] of pixels) {
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
       pen = false;
       continue;
     }
-    parts.push(`${pen ? 'L' : 'M'}${(Math.round(px(x) * 100) / 100).toString()} ${(Math.round(py(y) * 100) / 100).toString()}`);
+    parts.push(`${pen ? 'L' : 'M'}${f(x)} ${f(y)}`);
     pen = true;
   }
   return parts.join(' ');
