@@ -36,9 +36,14 @@ export function generateSine(model: LstmSine, steps: number, out: string): Gener
   let maxError = 0;
   const csv = ['t,sin_true,cos_true,sin_generated,cos_generated,seed'];
   for (let k = 0; k < SEEDS + steps; k++) {
-    const g = k >= SEEDS ? [generated.get(k - SEEDS, 0), generated.get(k - SEEDS, 1)] : [NaN, NaN];
-    if (k >= SEEDS) maxError = Math.max(maxError, Math.abs(g[0] - truth.get(k, 0)), Math.abs(g[1] - truth.get(k, 1)));
-    csv.push([t(k).toFixed(4), truth.get(k, 0), truth.get(k, 1), k >= SEEDS ? g[0] : '', k >= SEEDS ? g[1] : '', k < SEEDS ? 1 : 0].join(','));
+    const [sin, cos] = [truth.get(k, 0), truth.get(k, 1)];
+    if (k < SEEDS) {
+      csv.push([t(k).toFixed(4), sin, cos, '', '', 1].join(','));
+      continue;
+    }
+    const [gSin, gCos] = [generated.get(k - SEEDS, 0), generated.get(k - SEEDS, 1)];
+    maxError = Math.max(maxError, Math.abs(gSin - sin), Math.abs(gCos - cos));
+    csv.push([t(k).toFixed(4), sin, cos, gSin, gCos, 0].join(','));
   }
   ensureDir(out);
   const ks = Array.from({ length: SEEDS + steps }, (_, k) => k);
