@@ -61,7 +61,7 @@ describe('meta-learned rule', () => {
     const r = await metaRule.run({ seed: 1, replications: 5, out: null, quick: true, progress: silentProgress });
     const data = r.data as { curve: number[]; scores: { successes: number; replications: number }[] };
     expect(data.curve.length).toBeGreaterThan(0);
-    expect(data.scores).toHaveLength(20);
+    expect(data.scores).toHaveLength(36);
     expect(r.markdown).toMatch(/AND \(held out\)/);
   });
 });

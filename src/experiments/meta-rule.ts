@@ -39,6 +39,7 @@ const STEP_SIZE = 0.1;
 const META_STEPS = 1500;
 const META_LR = 0.01;
 const EVALUATE = ['AND', 'OR', 'NAND', 'XOR'];
+const BASELINE_STEP_SIZES = [0.1, 0.5, 1];
 
 interface Learner {
   name: string;
@@ -146,8 +147,9 @@ export const metaRule: Experiment = {
     const learners: Learner[] = [
       learned(STEPS),
       learned(2 * STEPS),
-      learner(`hebbian η=${STEP_SIZE}`, STEPS, () => hebbianUpdate(STEP_SIZE)),
-      learner(`delta η=${STEP_SIZE}`, STEPS, () => deltaUpdate(STEP_SIZE)),
+      // the learned rule picks its own step size, so the fixed rules get a few
+      ...BASELINE_STEP_SIZES.map((eta) => learner(`hebbian η=${eta}`, STEPS, () => hebbianUpdate(eta))),
+      ...BASELINE_STEP_SIZES.map((eta) => learner(`delta η=${eta}`, STEPS, () => deltaUpdate(eta))),
       learner('no learning', STEPS, (g) => {
         const none = g.constant('none', zeros(1, 3));
         return () => none;
