@@ -18,7 +18,7 @@ export interface BuiltinModel {
 export const builtinModels: BuiltinModel[] = [
   { name: 'mlp-demo', description: 'two-layer perceptron 4-8-3, mean squared error', build: () => buildMlpDemo() },
   { name: 'lstm-sine', description: 'LSTM (hidden 4 for the picture) unrolled 3 steps on one weight, linear readout, MSE', build: () => buildLstmSineGraph() },
-  { name: 'mlp-addition', description: 'sigmoid MLP 24-128-64-12 without biases, batch 10, half the summed squared error', build: () => buildMlpAdditionGraph() },
+  { name: 'mlp-addition', description: 'sigmoid MLP 24-128-64-12 without biases, batch 10, summed cross-entropy of the logits', build: () => buildMlpAdditionGraph() },
   { name: 'vae-fmnist', description: 'VAE 784-400-(μ, log σ² 20)-400-784, batch 128, (BCE_sum + KL_sum) / batch', build: () => buildVaeFmnistGraph() },
   { name: 'grid', description: 'NeuralGrid 784 → 4×3 grid of fused GridStep columns (sin) → 10, batch 4, softmax cross-entropy', build: () => buildGridGraph() },
 ];
