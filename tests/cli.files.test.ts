@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { savePlot, saveFile } from '../src/cli/files';
+import { finalLoss, saveLossPlot } from '../src/cli/train';
 
 describe('CLI output files', () => {
   let dir: string;
@@ -15,6 +16,17 @@ describe('CLI output files', () => {
     expect(files).toEqual([path.join(dir, 'loss.svg'), path.join(dir, 'loss.png')]);
     expect(fs.readFileSync(files[0], 'utf8')).toContain('<svg');
     expect([...fs.readFileSync(files[1]).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+  });
+
+  it('a long run is drawn per bin of steps, and a one-step spike still shows', () => {
+    const history = Array.from({ length: 6000 }, (_, i) => ({ step: i + 1, epoch: 1, lr: 0.1, loss: i === 4321 ? 50 : 1 + (i % 7) / 10 }));
+    const [svgFile] = saveLossPlot(path.join(dir, 'loss'), 'm', history, false);
+    const svg = fs.readFileSync(svgFile, 'utf8');
+    const d = (svg.match(/data-series="loss per step"[^>]* d="([^"]+)"/) as RegExpMatchArray)[1];
+    expect(d.split(/[ML]/).filter(Boolean)).toHaveLength(2 * 1500);
+    expect(svg).toContain('>50<'); // the y axis reaches the spike
+    expect(svg).toContain('running median (120 steps)');
+    expect(finalLoss(history)).toBeCloseTo(1.3, 10);
   });
 
   it('a failed save leaves the existing files as they were and no temp file behind', () => {

@@ -69,13 +69,12 @@ function refuseDiverged(trained: Trained<unknown>, out: string): void {
   );
 }
 
-/** Running median of `values` over the last `window` entries (inclusive). */
-export function runningMedian(values: readonly number[], window: number): number[] {
-  return values.map((_, i) => {
-    const part = values.slice(Math.max(0, i - window + 1), i + 1).sort((a, b) => a - b);
-    const mid = part.length >> 1;
-    return part.length % 2 ? part[mid] : (part[mid - 1] + part[mid]) / 2;
-  });
+/** The median of the finite values (NaN when there is none). */
+export function median(values: readonly number[]): number {
+  const sorted = values.filter(Number.isFinite).sort((x, y) => x - y);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** About 2% of the run: the window of the trend line and of the final loss. */
@@ -85,20 +84,38 @@ function trendWindow(steps: number): number {
 
 /** The loss at the end of training: the median over the last 2% of steps, so one noisy batch does not decide it. */
 export function finalLoss(history: readonly TrainRecord[]): number {
-  const tail = history.slice(-trendWindow(history.length)).map((r) => r.loss);
-  return tail.length === 0 ? NaN : runningMedian(tail, tail.length)[tail.length - 1];
+  return median(history.slice(-trendWindow(history.length)).map((r) => r.loss));
 }
 
-/** The loss of every step, and its running median over about 2% of the run for the trend. */
+/** Bins of steps in a long run's loss plot: more than the plot has pixels across. */
+const MAX_BINS = 1500;
+
+/**
+ * The loss of every step and, for the trend, its running median over about 2% of the run: a
+ * median, not a mean, because periodic spikes (such as the first window after a state reset)
+ * would otherwise dominate the trend line. The steps are drawn per bin (one step per bin on
+ * runs of up to 1500 steps), as a stroke from the bin's largest loss to its smallest: at the
+ * plot's resolution that is the same picture as every step, in a fraction of the file.
+ */
 export function saveLossPlot(base: string, model: string, history: readonly TrainRecord[], logY: boolean): string[] {
-  const steps = history.map((r) => r.step);
   const loss = history.map((r) => r.loss);
-  // A median, not a mean: periodic spikes (such as the first window after a state reset) would
-  // otherwise dominate the trend line.
+  const size = Math.ceil(history.length / MAX_BINS);
+  const starts = history.map((_, i) => i).filter((i) => i % size === 0);
+  const x: number[] = [];
+  const y: number[] = [];
+  for (const i of starts) {
+    const bin = loss.slice(i, i + size).filter(Number.isFinite);
+    x.push(history[i].step, history[i].step);
+    y.push(bin.length > 0 ? Math.max(...bin) : NaN, bin.length > 0 ? Math.min(...bin) : NaN);
+  }
   const window = trendWindow(history.length);
   const trend = window > 2;
-  const series: Series[] = [{ name: 'loss per step', x: steps, y: loss, color: trend ? '#9ecae1' : '#08519c', width: trend ? 1 : 2 }];
-  if (trend) series.push({ name: `running median (${window} steps)`, x: steps, y: runningMedian(loss, window), color: '#08519c' });
+  const series: Series[] = [{ name: 'loss per step', x, y, color: trend ? '#9ecae1' : '#08519c', width: trend ? 1 : 2 }];
+  if (trend) {
+    const ends = starts.map((i) => Math.min(i + size, history.length) - 1);
+    const medians = ends.map((i) => median(loss.slice(Math.max(0, i - window + 1), i + 1)));
+    series.push({ name: `running median (${window} steps)`, x: ends.map((i) => history[i].step), y: medians, color: '#08519c' });
+  }
   return savePlot(base, series, { title: `${model}: training loss`, xLabel: 'step', yLabel: 'loss', logY });
 }
 

@@ -210,7 +210,7 @@ function logTicks(lo: number, hi: number): number[] {
 function tickLabel(v: number, step: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) {
+  if (a >= 1e6 || a < 1e-3) {
     const digits = Math.floor(Math.log10(a) + 1e-9) - Math.floor(Math.log10(Math.abs(step)) + 1e-9);
     return v.toExponential(Math.max(0, Math.min(3, digits))).replace('e+', 'e');
   }
