@@ -1,6 +1,5 @@
 import { circle } from '../data/synthetic';
 import { linePlot, Series } from '../io/plot';
-import { imageGrid, encodeGrayPng, upscale } from '../io/png';
 import { svgToPng } from '../io/render';
 import { Alignment, alignment, toJsonl } from '../rules/alignment';
 import { HeatExchanger } from '../rules/heat-exchanger';
@@ -93,18 +92,56 @@ function codeAccuracy(net: HeatExchanger, set: Examples): number {
   return right / set.x.length;
 }
 
-/** One frame: F's weights on the top row, B's on the bottom, one width×width block per section; grey is 0. */
-function frame(net: HeatExchanger, limit: number): number[] {
-  const w = net.width;
-  const cols = net.sections * (w + 1) - 1;
-  const tile = new Array<number>(2 * w * cols).fill(1);
-  [net.pipeF, net.pipeB].forEach((pipe, row) =>
-    pipe.forEach((s, i) => {
-      const m = s.weight.value;
-      for (let r = 0; r < w; r++) for (let c = 0; c < w; c++) tile[(row * w + r) * cols + i * (w + 1) + c] = 0.5 + (0.5 * m.get(r, c)) / limit;
-    }),
+/** One frame: a copy of every section's weights, F's then B's. */
+function frame(net: HeatExchanger): Matrix[] {
+  return net.synapses.map((s) => s.weight.value.clone());
+}
+
+/** A diverging colour for v in [−1, 1]: blue below zero, white at zero, red above (#rrggbb). */
+function diverging(v: number): string {
+  const t = Math.max(-1, Math.min(1, v));
+  const fade = (c: number): number => Math.round(255 - (255 - c) * Math.abs(t));
+  const [r, g, b] = t < 0 ? [fade(33), fade(102), fade(172)] : [fade(178), fade(24), fade(43)];
+  return '#' + [r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The weight frames as one SVG: a row per snapshot, labelled with its epoch; in each row F's
+ * sections (left to right) above B's, one width×width block of cells per section.
+ */
+function framesSvg(frames: Matrix[][], epochs: number[], sections: number, width: number, limit: number, title: string): string {
+  const cell = Math.max(4, Math.floor(28 / width));
+  const gap = cell;
+  const left = 86;
+  const top = 40;
+  const blockW = width * cell;
+  const rowH = 2 * width * cell + 4 + 14;
+  const svgW = left + sections * (blockW + gap) + 10;
+  const svgH = top + frames.length * rowH + 24;
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${svgW}" height="${svgH}" font-family="DejaVu Sans, Arial, sans-serif">`,
+    `<rect width="${svgW}" height="${svgH}" fill="#ffffff"/>`,
+    `<text x="10" y="22" font-size="14" font-weight="bold">${title}</text>`,
+  ];
+  frames.forEach((weights, f) => {
+    const y0 = top + f * rowH;
+    parts.push(`<text x="10" y="${y0 + width * cell + 4}" font-size="12">epoch ${epochs[f]}</text>`);
+    weights.forEach((m, k) => {
+      const pipe = k < sections ? 0 : 1;
+      const x0 = left + (k % sections) * (blockW + gap);
+      const yb = y0 + pipe * (width * cell + 4);
+      for (let r = 0; r < width; r++) {
+        for (let c = 0; c < width; c++) {
+          parts.push(`<rect x="${x0 + c * cell}" y="${yb + r * cell}" width="${cell}" height="${cell}" fill="${diverging(m.get(r, c) / limit)}"/>`);
+        }
+      }
+    });
+  });
+  parts.push(
+    `<text x="10" y="${svgH - 8}" font-size="11">each row: F's sections (top, left to right) over B's; blue −${fixed(limit, 2)}, white 0, red +${fixed(limit, 2)}</text>`,
+    '</svg>',
   );
-  return tile;
+  return parts.join('\n');
 }
 
 interface RunResult {
@@ -125,8 +162,7 @@ async function runConfig(config: Config, ctx: ExperimentContext, rng: Rng, trace
   const exchange = new HeatExchanger(config.width, config.sections, initRng);
   const backprop = new HeatExchanger(config.width, config.sections, new Rng(0));
   exchange.synapses.forEach((s, i) => backprop.synapses[i].weight.assign(s.weight.value));
-  const maxWeight = Math.max(1, ...exchange.synapses.map((s) => Math.max(...Array.from(s.weight.value.data, Math.abs))));
-  const frames: number[][] = [frame(exchange, maxWeight)];
+  const frames: Matrix[][] = [frame(exchange)];
   const frameEpochs = [0];
   const curve: RunResult['curve'] = [];
   const every = Math.max(1, Math.floor(epochs / 50));
@@ -144,7 +180,7 @@ async function runConfig(config: Config, ctx: ExperimentContext, rng: Rng, trace
       step++;
     }
     if (SNAPSHOT_EPOCHS.includes(epoch)) {
-      frames.push(frame(exchange, maxWeight));
+      frames.push(frame(exchange));
       frameEpochs.push(epoch);
     }
     if (epoch % every === 0 || epoch === epochs) {
@@ -154,17 +190,16 @@ async function runConfig(config: Config, ctx: ExperimentContext, rng: Rng, trace
   }
   progress.finish();
   const inside = test.label.reduce((a, b) => a + b, 0) / POINTS;
-  const w = config.width;
-  const cols = config.sections * (w + 1) - 1;
-  const strip = upscale(imageGrid(frames, { tileWidth: cols, tileHeight: 2 * w, columns: 1, gap: 1, background: 255 }), Math.max(4, Math.floor(48 / w)));
-  files.push(writeOut(ctx.out, `weights-${config.label}.png`, encodeGrayPng(strip)));
-  files.push(writeOut(ctx.out, `weights-${config.label}.epochs.txt`, `frames top to bottom: epochs ${frameEpochs.join(', ')}; grey 0, white +${fixed(maxWeight, 2)}, black −${fixed(maxWeight, 2)}\n`));
+  const limit = Math.max(...frames.flat().map((m) => Math.max(...Array.from(m.data, Math.abs))));
+  const strip = framesSvg(frames, frameEpochs, config.sections, config.width, limit, `heat exchanger weights (${config.label}, ${config.sections} sections of width ${config.width})`);
+  files.push(writeOut(ctx.out, `weights-${config.label}.svg`, strip));
+  if (ctx.out !== null) files.push(writeOut(ctx.out, `weights-${config.label}.png`, svgToPng(strip)));
   const series: Series[] = [
     { name: 'heat exchanger, code readout', x: curve.map((c) => c.epoch), y: curve.map((c) => c.exchangeCode) },
     { name: 'heat exchanger, threshold readout', x: curve.map((c) => c.epoch), y: curve.map((c) => c.exchangeThreshold), dashed: true },
     { name: 'backprop, same shape', x: curve.map((c) => c.epoch), y: curve.map((c) => c.backprop) },
   ];
-  const svg = linePlot(series, { title: `circle r=${RADIUS}: training accuracy (${config.label}, ${config.sections}×${w})`, xLabel: 'epoch', yLabel: 'accuracy' });
+  const svg = linePlot(series, { title: `circle r=${RADIUS}: training accuracy (${config.label}, ${config.sections}×${config.width})`, xLabel: 'epoch', yLabel: 'accuracy' });
   files.push(writeOut(ctx.out, `accuracy-${config.label}.svg`, svg));
   if (ctx.out !== null) files.push(writeOut(ctx.out, `accuracy-${config.label}.png`, svgToPng(svg)));
   return {
