@@ -16,7 +16,7 @@ describe('progress on a stream that is not a terminal', () => {
     progress.finish('loss 0.010');
     expect(lines).toHaveLength(10); // 10%, 20%, …, 90%, then the final line
     expect(lines[0]).toBe('train: 10% (10/100) loss 0.100 | ETA 0.9s\n');
-    expect(lines[9]).toBe('train: done 100 in 1.0s, loss 0.010\n');
+    expect(lines[9]).toBe('train: done 100 steps in 1.0s, loss 0.010\n');
   });
 
   it('adds a line when the interval passes within one tenth (ETA from the mean step time)', () => {
@@ -26,6 +26,14 @@ describe('progress on a stream that is not a terminal', () => {
     t = 3;
     progress.update(5);
     expect(lines).toEqual(['p: 0% (5/1000) | ETA 9m57s\n']);
+  });
+
+  it('says so when a run stops before its most steps', () => {
+    const lines: string[] = [];
+    const progress = new Progress('p', 1000, { stream: { write: (s: string) => lines.push(s) }, now: () => 0 });
+    progress.update(250);
+    progress.finish();
+    expect(lines[lines.length - 1]).toBe('p: done 250 of 1000 steps in 0.0s\n');
   });
 
   it('formats durations', () => {

@@ -31,7 +31,7 @@ describe('train and generate end to end (tiny settings)', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^lstm-sine: final loss [\d.e-]+, held-out one-step MSE [\d.e-]+, /);
     expect(r.out).toContain(path.join(out, 'model.safetensors'));
-    expect(r.err).toMatch(/lstm-sine: done 24 in /);
+    expect(r.err).toMatch(/lstm-sine: done 24 steps in /);
     const rows = fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     expect(rows.map((x) => x.step)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     for (const row of rows) {

@@ -36,6 +36,7 @@ export class Progress {
   private readonly started: number;
   private lastLine: number;
   private lastTenth = 0;
+  private done = 0;
   private stopped = false;
 
   constructor(
@@ -66,6 +67,7 @@ export class Progress {
   /** `done` steps of `total` are finished; `metric` is shown beside (e.g. `loss 0.0123`). */
   update(done: number, metric = ''): void {
     if (this.stopped) return;
+    this.done = done;
     if (this.bar) {
       this.bar.update(done, { metric });
       return;
@@ -82,16 +84,16 @@ export class Progress {
     }
   }
 
-  /** Ends the report with one line: the total time and the final metric. */
+  /** Ends the report with one line: the steps done (a run may stop early), the time, the final metric. */
   finish(metric = ''): void {
     if (this.stopped) return;
     this.stopped = true;
     if (this.bar) {
-      this.bar.update(this.total, { metric });
+      this.bar.update(this.done, { metric });
       this.bar.stop();
     }
     const took = this.now() - this.started;
-    this.stream.write(`${this.label}: done ${this.total} in ${formatSeconds(took)}${metric ? `, ${metric}` : ''}\n`);
+    this.stream.write(`${this.label}: done ${this.done}${this.done < this.total ? ` of ${this.total}` : ''} steps in ${formatSeconds(took)}${metric ? `, ${metric}` : ''}\n`);
   }
 
   /** Stops the bar without the summary line (on a failure, so the error message starts on a fresh line). */
