@@ -30,5 +30,6 @@ describe('wiregrad experiment', () => {
     const bad = experiment.run(['hebbian', '--replications', '0']);
     await expect(bad).rejects.toBeInstanceOf(EngineError);
     await expect(experiment.run(['hebbian', '--replications', '0'])).rejects.toThrow(/--replications must be an integer/);
+    await expect(experiment.run(['dni-fmnist', '--replications', '3'])).rejects.toThrow(/dni-fmnist runs once per seed/);
   });
 });

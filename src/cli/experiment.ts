@@ -38,6 +38,7 @@ export const experiment: Command = {
     if (!chosen) throw new UsageError(`experiment: unknown experiment '${name}' (experiments: ${experiments.map((e) => e.name).join(', ')})`);
     const seed = intFlag('experiment', 'seed', values.seed, 0, 2 ** 32 - 1);
     const replications = values.replications === undefined ? chosen.defaultReplications : intFlag('experiment', 'replications', values.replications, 1, 100_000);
+    if (!chosen.replicates && replications !== 1) throw new UsageError(`experiment: ${chosen.name} runs once per seed; vary --seed instead of --replications`);
     setThreads(intFlag('experiment', 'threads', values.threads, 1, 1024));
     const out = values.out === 'runs/experiments/<name>' ? path.join('runs', 'experiments', chosen.name) : String(values.out);
     const result = await chosen.run({

@@ -186,6 +186,7 @@ export const dniAddition: Experiment = {
   name: 'dni-addition',
   summary: 'synthetic gradients (DNI, cDNI) against backprop on 12-bit binary addition, 24-128-64-12',
   defaultReplications: 1,
+  replicates: false,
   async run(ctx) {
     const data = new Rng(ctx.seed);
     const train = binaryAddition(data, EXAMPLES, BITS);

@@ -166,6 +166,7 @@ export const dniFmnist: Experiment = {
   name: 'dni-fmnist',
   summary: 'synthetic gradients (DNI, cDNI) against backprop on a 784-256-256-10 Fashion-MNIST MLP',
   defaultReplications: 1,
+  replicates: false,
   async run(ctx) {
     const data = loadFashionMnist({ dtype: 'float32' });
     const nTrain = ctx.quick ? QUICK_IMAGES : data.train.images.rows;

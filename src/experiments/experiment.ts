@@ -36,8 +36,9 @@ export interface ExperimentResult {
 export interface Experiment {
   readonly name: string;
   readonly summary: string;
-  /** Replications used when --replications is not given. */
+  /** Replications used when --replications is not given; an experiment without replications has 1 and accepts no other. */
   readonly defaultReplications: number;
+  readonly replicates: boolean;
   run(ctx: ExperimentContext): Promise<ExperimentResult>;
 }
 

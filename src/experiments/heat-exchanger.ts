@@ -221,6 +221,7 @@ export const heatExchanger: Experiment = {
   name: 'heat-exchanger',
   summary: 'Neural Heat Exchanger on the circle task against backprop on the same pipe; weight frames',
   defaultReplications: 1,
+  replicates: true,
   async run(ctx) {
     const rng = new Rng(ctx.seed);
     const trace: Alignment[] = [];

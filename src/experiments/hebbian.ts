@@ -87,6 +87,7 @@ export const hebbian: Experiment = {
   name: 'hebbian',
   summary: 'success rates of supervised, unsupervised and reward-gated Hebbian rules on AND/XOR',
   defaultReplications: 100,
+  replicates: true,
   async run(ctx: ExperimentContext) {
     const rng = new Rng(ctx.seed);
     const trace: Alignment[] = [];

@@ -110,6 +110,7 @@ export const metaRule: Experiment = {
   name: 'meta-rule',
   summary: 'meta-learn a per-synapse rule through an unrolled inner loop; test on held-out AND',
   defaultReplications: 100,
+  replicates: true,
   async run(ctx: ExperimentContext) {
     const rng = new Rng(ctx.seed);
     const tasks = booleanTasks();
