@@ -172,6 +172,13 @@ export function report(input: ReportInput): Record<string, string> {
       if (w === 'w4') check(`W4 vs PyTorch, ${t}T`, ratio('pytorch', t), 1);
       if (w === 'w5') check(`W5 vs numpy, ${t}T`, ratio('numpy', t), 2);
     }
+    const slower = wSpecs.filter((s) => {
+      const [one, two] = [groups.get(specKey(s))?.get(1), groups.get(specKey(s))?.get(2)];
+      return s.threads.includes(2) && one && two && two.median > 1.2 * one.median;
+    });
+    if (slower.length > 0) {
+      md.push(`2 threads were more than 1.2× slower than 1 for ${slower.map(specKey).join(', ')}: with other processes on the 2 cores, two threads wait for each other at every parallel region, so those figures measure contention, not speed.`, '');
+    }
     summary[w] = wSummary;
     files[`${w}.json`] = JSON.stringify({ workload: w, title: info.title, protocol: info.protocol, started: input.started, machine: input.machine, summary: wSummary, runs: wRuns }, null, 1) + '\n';
   }

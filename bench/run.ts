@@ -1,5 +1,6 @@
 // npm run bench [-- --rounds N --workloads w2,w3 --threads 1,2 --quick --no-install --quiet-wait S]
 // npm run bench -- --profile   wiregrad's workloads under node --cpu-prof → bench/results/bench.profile.md
+// npm run bench -- --report    rewrites bench/results/bench.{md,json} from the runs kept in bench/results/w*.json
 //
 // Runs W2–W5 (shared/WORKLOADS.md) through wiregrad and its peers in one run: every system in
 // its own process (so that thread settings apply before any library loads), interleaved
@@ -30,10 +31,11 @@ interface Options {
   install: boolean;
   quietWait: number;
   profile: boolean;
+  report: boolean;
 }
 
 function options(argv: string[]): Options {
-  const o: Options = { rounds: 3, workloads: ['w2', 'w3', 'w4', 'w5'], threads: [1, 2], quick: false, install: true, quietWait: 3, profile: false };
+  const o: Options = { rounds: 3, workloads: ['w2', 'w3', 'w4', 'w5'], threads: [1, 2], quick: false, install: true, quietWait: 3, profile: false, report: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): string => {
@@ -48,6 +50,7 @@ function options(argv: string[]): Options {
     else if (flag === '--quick') o.quick = true;
     else if (flag === '--no-install') o.install = false;
     else if (flag === '--profile') o.profile = true;
+    else if (flag === '--report') o.report = true;
     else fail(`unknown flag '${flag}'`);
   }
   if (o.quick) o.rounds = 1;
@@ -193,6 +196,10 @@ function main(): void {
     profileWiregrad(o);
     return;
   }
+  if (o.report) {
+    rewriteReport();
+    return;
+  }
   const started = new Date();
   const missing = preparePeers(o.install);
   prepareData();
@@ -219,6 +226,19 @@ function main(): void {
   for (const [file, text] of Object.entries(out)) fs.writeFileSync(path.join(RESULTS, file), text);
   say(`wrote ${Object.keys(out).map((f) => `bench/results/${f}`).join(', ')}`);
   process.stdout.write(out['bench.md']);
+}
+
+/** The report again from the runs kept in bench/results (after a change to the report itself). */
+function rewriteReport(): void {
+  const read = (file: string): Record<string, unknown> => JSON.parse(fs.readFileSync(path.join(RESULTS, file), 'utf8')) as Record<string, unknown>;
+  const last = read('bench.json') as { started: string; finished: string; options: Options; machine: Record<string, unknown>; missing: Record<string, string | null> };
+  const runs = last.options.workloads.flatMap((w) => read(`${w}.json`).runs as RunRecord[]);
+  const out = report({
+    started: new Date(last.started), finished: new Date(last.finished), options: last.options, machine: last.machine,
+    missing: new Map(Object.entries(last.missing) as [SystemName, string | null][]), specs: plan(last.options.quick).filter((s) => last.options.workloads.includes(s.workload)), runs,
+  });
+  for (const [file, text] of Object.entries(out)) fs.writeFileSync(path.join(RESULTS, file), text);
+  say(`rewrote ${Object.keys(out).map((f) => `bench/results/${f}`).join(', ')} from the kept runs`);
 }
 
 function median(xs: number[]): number {
