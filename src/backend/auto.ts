@@ -5,10 +5,11 @@ import { backendFor, setLargeBackend } from './select';
 import { tsBackend } from './ts';
 
 /**
- * Multiply-adds (m·n·k) from which a product goes to the addon. Below it the call costs more
- * than the work: measured as the TS/native crossover by `npm run bench:gemm` (bench/results/gemm.md).
+ * Multiply-adds (m·n·k) from which a product goes to the addon. Below it the call (about half a
+ * microsecond) costs more than the work: the TS/native crossover measured by `npm run bench:gemm`
+ * (bench/results/gemm.md: 27 for float64, 64 for float32; the larger one is used).
  */
-export const NATIVE_THRESHOLD = 4096;
+export const NATIVE_THRESHOLD = 64;
 
 export type BackendChoice = 'auto' | 'ts' | 'native';
 
@@ -25,7 +26,6 @@ export interface BackendResolution {
 }
 
 let resolution: BackendResolution | null = null;
-let warned = false;
 
 /**
  * Chooses the backend once, from the environment:
@@ -63,12 +63,10 @@ export function resolveBackend(): BackendResolution {
       throw new BackendError(`${why} but the native addon did not load; tried:\n${tried}`);
     } else {
       resolution = { backend: tsBackend, threshold: NATIVE_THRESHOLD, choice, strict, reason: 'the native addon did not load', load };
-      if (!warned) {
-        warned = true;
-        process.emitWarning(`wiregrad: native addon not loaded, using the pure-TypeScript backend (slower products). Tried:\n${tried}`, {
-          code: 'WIREGRAD_NO_NATIVE',
-        });
-      }
+      // once: the resolution is cached, so this branch runs once per process
+      process.emitWarning(`wiregrad: native addon not loaded, using the pure-TypeScript backend (slower products). Tried:\n${tried}`, {
+        code: 'WIREGRAD_NO_NATIVE',
+      });
     }
   }
   setLargeBackend(resolution.backend, resolution.threshold);
