@@ -21,7 +21,14 @@ export interface BenchResult {
   times: number[];
   setup: number;
   check: Record<string, number | number[] | null>;
-  [key: string]: unknown;
+  /** wiregrad: which backend did the products. */
+  backend?: string;
+  /** W4: wall time of the full epoch (null for a partial one). */
+  epoch?: number | null;
+  /** W4: seconds to build the graph and run the warm-up. */
+  built?: number;
+  /** CPU seconds of the whole process, added by emit. */
+  cpu?: number;
 }
 
 export function tensor(name: string): { data: CachedArray; shape: number[] };

@@ -3,6 +3,22 @@ import type { BenchResult } from './harness';
 import type { Load } from './machine';
 import { Spec, specKey, SystemName, Workload, WORKLOADS } from './plan';
 
+/** A run's times (seconds per step or epoch), summarised when it ends: the report needs no more. */
+export interface TimeStats {
+  n: number;
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** What a system printed, its times replaced by their summary. */
+export type RunResult = Omit<BenchResult, 'times'> & { time: TimeStats };
+
+export function summariseRun(r: BenchResult): RunResult {
+  const { times, ...rest } = r;
+  return { ...rest, time: { n: times.length, median: median(times), min: Math.min(...times), max: Math.max(...times) } };
+}
+
 export interface RunRecord {
   workload: Workload;
   system: SystemName;
@@ -17,7 +33,7 @@ export interface RunRecord {
   wall: number;
   quietBefore: { cores: number; waited: number };
   load: Load;
-  result: BenchResult | null;
+  result: RunResult | null;
   error: string | null;
 }
 
@@ -43,8 +59,8 @@ const W4_STEPS = 469;
 const W5_ERROR_EPOCH1 = 1494.3602137;
 
 /** The table value of one run: ms per step / per epoch, or s per W4 epoch (per-step median × 469). */
-function metric(w: Workload, r: BenchResult): number {
-  const m = median(r.times);
+function metric(w: Workload, r: RunResult): number {
+  const m = r.time.median;
   return w === 'w4' ? m * W4_STEPS : m * 1000;
 }
 
@@ -207,14 +223,14 @@ function dtypeOf(s: Spec, runs: RunRecord[]): string {
 
 /** The same-work check: the losses of the first steps (or the epoch's error) of every system against wiregrad's. */
 function sameWork(w: Workload, runs: RunRecord[]): string[] {
-  const first = new Map<string, BenchResult>();
+  const first = new Map<string, RunResult>();
   for (const r of runs) if (r.result && r.threads === 1 && !first.has(specKey(r))) first.set(specKey(r), r.result);
   for (const r of runs) if (r.result && !first.has(specKey(r))) first.set(specKey(r), r.result);
   const ours = first.get('wiregrad block') ?? first.get('wiregrad');
   if (!ours) return ['Same work: wiregrad did not run, nothing to compare with.'];
   const rows = [...first].sort(([a], [b]) => Number(b.startsWith('wiregrad')) - Number(a.startsWith('wiregrad')));
   const out = ['Same work (same initial weights and data order from bench/.cache; tolerance 1e-9 relative when both sides are float64, 1e-4 when one is float32):', ''];
-  const tol = (r: BenchResult): number => (r.dtype === 'float64' && ours.dtype === 'float64' ? 1e-9 : 1e-4);
+  const tol = (r: RunResult): number => (r.dtype === 'float64' && ours.dtype === 'float64' ? 1e-9 : 1e-4);
   if (w === 'w5') {
     out.push('| system | error after epoch 1 | vs 1494.3602137 | vs wiregrad | |', '|---|---|---|---|---|');
     for (const [key, r] of rows) {

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { BenchResult } from './harness';
 import { Load, machine, waitForQuiet, watchLoad } from './machine';
 import { plan, repsAt, Spec, SystemName, Workload, WORKLOADS } from './plan';
-import { report, RunRecord } from './report';
+import { report, RunRecord, summariseRun } from './report';
 import { mainProfile, markdown, summarise } from '../scripts/bench-profile';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -154,7 +154,7 @@ function runOne(given: Spec, threads: number, round: number, quietWait: number):
     const why = r.error?.message ?? (r.stderr || '').trim().split('\n').slice(-3).join(' | ');
     return { ...base, load, result: null, error: `exit ${r.status ?? r.signal}: ${why}` };
   }
-  return { ...base, load, result, error: null };
+  return { ...base, load, result: summariseRun(result), error: null };
 }
 
 // ---- profiles --------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ function main(): void {
         for (const spec of [...list.slice(shift), ...list.slice(0, shift)]) {
           const run = runOne(spec, threads, round, o.quietWait);
           runs.push(run);
-          const m = run.result ? `${(median(run.result.times) * 1000).toFixed(3)} ms/${run.result.unit}` : `FAILED ${run.error}`;
+          const m = run.result ? `${(run.result.time.median * 1000).toFixed(3)} ms/${run.result.unit}` : `FAILED ${run.error}`;
           say(`round ${round + 1}/${o.rounds} ${threads}T ${workload} ${spec.system}${spec.variant ? ` ${spec.variant}` : ''}: ${m} (others ${run.load.othersCores} cores, load ${run.load.loadavg1})`);
         }
       }
@@ -239,11 +239,6 @@ function rewriteReport(): void {
   });
   for (const [file, text] of Object.entries(out)) fs.writeFileSync(path.join(RESULTS, file), text);
   say(`rewrote ${Object.keys(out).map((f) => `bench/results/${f}`).join(', ')} from the kept runs`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 main();
