@@ -6,7 +6,7 @@ import { FeedForward } from '../src/blocks/feedforward';
 import { Lstm, LstmWindow } from '../src/blocks/lstm';
 import { Sgd } from '../src/optim/sgd';
 import { args, emit, now, tensor } from './harness';
-import { cachedMatrix, loadLstm } from './lstm-init';
+import { cachedMatrix, loadLstm } from './cached';
 import { wiregradInfo } from './wiregrad-info';
 
 const H = 16;

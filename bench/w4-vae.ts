@@ -8,7 +8,7 @@ import type { FeedForward } from '../src/blocks/feedforward';
 import { Vae } from '../src/blocks/vae';
 import { Adam } from '../src/optim/adam';
 import { args, emit, now, tensor } from './harness';
-import { cachedMatrix } from './lstm-init';
+import { cachedMatrix } from './cached';
 import { wiregradInfo } from './wiregrad-info';
 
 const N = 60000;

@@ -6,7 +6,7 @@ import { Graph, Matrix, mse, Rng, scale } from '../src';
 import { FeedForward } from '../src/blocks/feedforward';
 import { Sgd } from '../src/optim/sgd';
 import { args, emit, now, tensor } from './harness';
-import { cachedMatrix } from './lstm-init';
+import { cachedMatrix } from './cached';
 import { wiregradInfo } from './wiregrad-info';
 
 const BATCH = 10;
