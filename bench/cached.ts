@@ -1,5 +1,5 @@
-import { Matrix } from '../src';
 // The shared initial values (bench/.cache, written by scripts/bench-data.py) as wiregrad matrices and parameters.
+import { Matrix } from '../src';
 import type { Lstm } from '../src/blocks/lstm';
 import { tensor } from './harness';
 
