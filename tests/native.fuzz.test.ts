@@ -17,4 +17,4 @@ const load = loadNative();
     expect(child.status).toBe(0);
   });
 });
-if (!load.addon) console.warn(`native argument fuzz skipped: the addon did not load (${load.tried.map((t) => t.path).join(', ')})`);
+if (!load.addon) process.stderr.write(`native argument fuzz skipped: the addon did not load (${load.tried.map((t) => t.path).join(', ')})\n`);
