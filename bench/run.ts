@@ -225,7 +225,23 @@ function main(): void {
   const out = report({ started, finished: new Date(), options: o, machine: machine(), missing, specs, runs });
   for (const [file, text] of Object.entries(out)) fs.writeFileSync(path.join(RESULTS, file), text);
   say(`wrote ${Object.keys(out).map((f) => `bench/results/${f}`).join(', ')}`);
+  if (!o.quick) updateReadme(out['bench.md']);
   process.stdout.write(out['bench.md']);
+}
+
+const README = path.join(BENCH, 'README.md');
+const TABLE_START = '<!-- latest bench.md: written by npm run bench -->';
+const TABLE_END = '<!-- end of bench.md -->';
+
+/** Puts the latest table into bench/README.md between its markers (its title becomes a lower heading level). */
+function updateReadme(table: string): void {
+  if (!fs.existsSync(README)) return;
+  const text = fs.readFileSync(README, 'utf8');
+  const [start, end] = [text.indexOf(TABLE_START), text.indexOf(TABLE_END)];
+  if (start < 0 || end < start) return;
+  const body = table.replace(/^# .*\n/, '').replace(/^## /gm, '### ');
+  fs.writeFileSync(README, `${text.slice(0, start + TABLE_START.length)}\n${body.trim()}\n${text.slice(end)}`);
+  say('updated the table in bench/README.md');
 }
 
 /** The report again from the runs kept in bench/results (after a change to the report itself). */
@@ -238,6 +254,7 @@ function rewriteReport(): void {
     missing: new Map(Object.entries(last.missing) as [SystemName, string | null][]), specs: plan(last.options.quick).filter((s) => last.options.workloads.includes(s.workload)), runs,
   });
   for (const [file, text] of Object.entries(out)) fs.writeFileSync(path.join(RESULTS, file), text);
+  if (!last.options.quick) updateReadme(out['bench.md']);
   say(`rewrote ${Object.keys(out).map((f) => `bench/results/${f}`).join(', ')} from the kept runs`);
 }
 
