@@ -105,7 +105,10 @@ function main() {
   const blas = openblas();
   let built = gyp(gypJs.found, blas);
   let kernel = blas.lib ? `OpenBLAS (OpenMP build, ${blas.lib})` : `its own cache-blocked OpenMP kernel (OpenBLAS ${blas.why})`;
-  if (built.ok && blas.lib && !loads(addon).ok) built = { ok: false, log: loads(addon).log };
+  if (built.ok && blas.lib) {
+    const check = loads(addon); // linked, but does the OpenBLAS it found load?
+    if (!check.ok) built = { ok: false, log: check.log };
+  }
   if (!built.ok && blas.lib) {
     say(`building against OpenBLAS failed; retrying with the own kernel:\n${tail(built.log)}`);
     built = gyp(gypJs.found, { lib: '', include: '' });
