@@ -46,7 +46,10 @@ function options(argv: string[]): Options {
     if (flag === '--rounds') o.rounds = positive(flag, value());
     else if (flag === '--workloads') o.workloads = value().split(',').map((w) => (w in WORKLOADS ? (w as Workload) : fail(`unknown workload '${w}' (w2, w3, w4, w5)`)));
     else if (flag === '--threads') o.threads = value().split(',').map((t) => positive('--threads', t));
-    else if (flag === '--quiet-wait') o.quietWait = Number(value());
+    else if (flag === '--quiet-wait') {
+      o.quietWait = Number(value());
+      if (!(o.quietWait >= 0)) fail(`--quiet-wait must be a number of seconds ≥ 0, got '${argv[i]}'`);
+    }
     else if (flag === '--quick') o.quick = true;
     else if (flag === '--no-install') o.install = false;
     else if (flag === '--profile') o.profile = true;
@@ -74,8 +77,8 @@ function say(message: string): void {
 
 // ---- peers -----------------------------------------------------------------------------------
 
-function succeeds(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): boolean {
-  return spawnSync(cmd, args, { stdio: 'ignore', env }).status === 0;
+function succeeds(cmd: string, args: string[]): boolean {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 }
 
 /** Which systems can run, installing the missing peers once (and saying what is installed). */
@@ -93,8 +96,7 @@ function preparePeers(install: boolean): Map<SystemName, string | null> {
   const wasm = path.join(BENCH, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'package.json');
   if (install && !(fs.existsSync(tfjs) && fs.existsSync(wasm))) {
     say('installing @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm into bench/node_modules from bench/package-lock.json: npm --prefix bench ci');
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const r = spawnSync(npm, ['--prefix', BENCH, 'ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+    const r = spawnSync('npm', ['--prefix', BENCH, 'ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
     if (r.status !== 0) say('npm ci in bench/ failed: the TensorFlow.js peers are reported as missing');
   }
   const tfjsMissing = fs.existsSync(tfjs) ? null : '@tensorflow/tfjs not installed in bench/node_modules (npm --prefix bench ci)';
