@@ -12,8 +12,7 @@ import { SyntheticGradient } from '../rules/dni';
 import { normal } from '../tensor/init';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
-import { Experiment, ExperimentContext, fixed, markdownTable, writeAlignmentPlot, writeOut } from './experiment';
-import { summariseAlignment } from './hebbian';
+import { Experiment, ExperimentContext, fixed, markdownTable, summariseAlignment, writeAlignmentPlot, writeOut } from './experiment';
 
 type Variant = 'backprop' | 'DNI' | 'cDNI';
 const VARIANTS: readonly Variant[] = ['backprop', 'DNI', 'cDNI'];

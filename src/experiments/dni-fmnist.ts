@@ -11,8 +11,7 @@ import { Alignment, alignment, toJsonl } from '../rules/alignment';
 import { SyntheticGradient } from '../rules/dni';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
-import { Experiment, ExperimentContext, fixed, markdownTable, writeAlignmentPlot, writeOut } from './experiment';
-import { summariseAlignment } from './hebbian';
+import { Experiment, ExperimentContext, fixed, markdownTable, summariseAlignment, writeAlignmentPlot, writeOut } from './experiment';
 
 type Variant = 'backprop' | 'DNI' | 'cDNI';
 const VARIANTS: readonly Variant[] = ['backprop', 'DNI', 'cDNI'];

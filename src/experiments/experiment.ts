@@ -133,3 +133,26 @@ export function writeAlignmentPlot(dir: string | null, name: string, title: stri
   );
   return [writeOut(dir, `${name}.svg`, svg), writeOut(dir, `${name}.png`, svgToPng(svg))].filter((f): f is string => f !== null);
 }
+
+/**
+ * Mean cosine and median norm ratio per (rule, layer) over the traced steps that had a defined
+ * value. The median, because the ratio explodes whenever the true gradient all but vanishes (a
+ * saturated output unit) while the rule's change does not.
+ */
+export function summariseAlignment(trace: readonly Alignment[]): string {
+  const groups = new Map<string, Alignment[]>();
+  for (const a of trace) {
+    const key = `${a.rule}\u0000${a.layer}`;
+    const list = groups.get(key) ?? [];
+    list.push(a);
+    groups.set(key, list);
+  }
+  const mean = (xs: (number | null)[]): number | null => {
+    const v = xs.filter((x): x is number => x !== null);
+    return v.length === 0 ? null : v.reduce((s, x) => s + x, 0) / v.length;
+  };
+  return markdownTable(
+    ['run', 'layer', 'records', 'mean cos(ΔW, −∇W)', 'median ‖ΔW‖/‖∇W‖'],
+    [...groups.values()].map((list) => [list[0].rule, list[0].layer, list.length, fixed(mean(list.map((a) => a.cosine))), fixed(median(list.map((a) => a.normRatio)))]),
+  );
+}

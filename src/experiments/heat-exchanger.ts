@@ -5,8 +5,7 @@ import { Alignment, alignment, toJsonl } from '../rules/alignment';
 import { HeatExchanger } from '../rules/heat-exchanger';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
-import { Experiment, ExperimentContext, fixed, markdownTable, writeAlignmentPlot, writeOut } from './experiment';
-import { summariseAlignment } from './hebbian';
+import { Experiment, ExperimentContext, fixed, markdownTable, summariseAlignment, writeAlignmentPlot, writeOut } from './experiment';
 
 interface Config {
   label: string;

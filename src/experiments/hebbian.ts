@@ -3,7 +3,7 @@ import { Alignment, alignment, toJsonl } from '../rules/alignment';
 import { ToyNetwork } from '../rules/toy-network';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
-import { Experiment, ExperimentContext, fisherExact, fixed, markdownTable, median, wilson, writeOut } from './experiment';
+import { Experiment, ExperimentContext, fisherExact, fixed, markdownTable, summariseAlignment, wilson, writeOut } from './experiment';
 
 type Mode = 'supervised' | 'unsupervised' | 'semi-supervised';
 
@@ -120,34 +120,11 @@ export const hebbian: Experiment = {
         fixed(r.fisherP, 2),
       ]),
     );
-    const meanCos = summariseAlignment(trace);
+    const alignmentTable = summariseAlignment(trace);
     const markdown =
       `## Hebbian rules on AND / XOR (inputs ±1, lr ${LR}, weights clipped to [−1, 1], seed ${ctx.seed})\n\n${table}\n` +
-      `### Alignment with backprop (first replication of each row, every ${ALIGN_EVERY} steps)\n\n${meanCos}`;
+      `### Alignment with backprop (first replication of each row, every ${ALIGN_EVERY} steps)\n\n${alignmentTable}`;
     const files = [writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace))].filter((f): f is string => f !== null);
     return { name: 'hebbian', data: { lr: LR, seed: ctx.seed, rows: results }, markdown, files };
   },
 };
-
-/**
- * Mean cosine and median norm ratio per (rule, layer) over the traced steps that had a defined
- * value. The median, because the ratio explodes whenever the tanh output saturates and the true
- * gradient all but vanishes while the Hebbian change does not.
- */
-export function summariseAlignment(trace: readonly Alignment[]): string {
-  const groups = new Map<string, Alignment[]>();
-  for (const a of trace) {
-    const key = `${a.rule}\u0000${a.layer}`;
-    const list = groups.get(key) ?? [];
-    list.push(a);
-    groups.set(key, list);
-  }
-  const mean = (xs: (number | null)[]): number | null => {
-    const v = xs.filter((x): x is number => x !== null);
-    return v.length === 0 ? null : v.reduce((s, x) => s + x, 0) / v.length;
-  };
-  return markdownTable(
-    ['run', 'layer', 'records', 'mean cos(ΔW, −∇W)', 'median ‖ΔW‖/‖∇W‖'],
-    [...groups.values()].map((list) => [list[0].rule, list[0].layer, list.length, fixed(mean(list.map((a) => a.cosine))), fixed(median(list.map((a) => a.normRatio)))]),
-  );
-}

@@ -8,8 +8,7 @@ import { uniform, zeros } from '../tensor/init';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
 import { Alignment, alignment, toJsonl } from '../rules/alignment';
-import { Experiment, ExperimentContext, fixed, markdownTable, wilson, writeAlignmentPlot, writeOut } from './experiment';
-import { summariseAlignment } from './hebbian';
+import { Experiment, ExperimentContext, fixed, markdownTable, summariseAlignment, wilson, writeAlignmentPlot, writeOut } from './experiment';
 
 const INPUTS = Matrix.from([
   [-1, -1],
