@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { savePlot, saveFile } from '../src/cli/files';
+import { ensureDir, savePlot, saveFile } from '../src/cli/files';
 import { finalLoss, saveLossPlot } from '../src/cli/train';
 
 describe('CLI output files', () => {
@@ -10,6 +10,14 @@ describe('CLI output files', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiregrad-files-'));
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('makes output folders with their parents, and names a folder it cannot make', () => {
+    expect(ensureDir(path.join(dir, 'a', 'b'))).toBe(path.join(dir, 'a', 'b'));
+    expect(fs.statSync(path.join(dir, 'a', 'b')).isDirectory()).toBe(true);
+    fs.writeFileSync(path.join(dir, 'file'), '');
+    expect(() => ensureDir(path.join(dir, 'file'))).toThrow(/file: the output folder is a file/);
+    expect(() => ensureDir(path.join(dir, 'file', 'sub'))).toThrow(/sub: cannot create the output folder \(ENOTDIR\)/);
+  });
 
   it('writes a plot as SVG and PNG', () => {
     const files = savePlot(path.join(dir, 'loss'), [{ name: 'loss', y: [3, 2, 1] }], { title: 'loss' });

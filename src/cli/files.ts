@@ -6,13 +6,20 @@ import { linePlot, PlotOptions, Series } from '../io/plot';
 import { encodeGrayPng, GrayImage } from '../io/png';
 import { svgToPng } from '../io/render';
 
-/** Makes the output folder (and its parents); the error names the folder. */
+/**
+ * Makes the output folder and its missing parents, one level at a time; the error names the
+ * folder. Not `mkdirSync(dir, { recursive: true })`: under /proc, Node 20's recursive mkdir
+ * retries ENOENT forever instead of failing.
+ */
 export function ensureDir(dir: string): string {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    for (const d of missing) fs.mkdirSync(d);
   } catch (e) {
     throw new IoError(`${dir}: cannot create the output folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+  if (!fs.statSync(dir).isDirectory()) throw new IoError(`${dir}: the output folder is a file`);
   return dir;
 }
 
