@@ -4,8 +4,8 @@ import { builtinModels } from '../models/index';
 import { Command } from './command';
 import { ensureDir, shown } from './files';
 import { FlagDef, helpText, ParsedFlags, parseWith, positionals } from './flags';
-import { formatSeconds } from './progress';
 import { generateSine } from './generate';
+import { formatSeconds } from './progress';
 import { sampleVae } from './sample';
 import { figuresText, finalLoss, lossText, runTraining } from './train';
 import { dataDir, dataFlag, lstmSineSpec, TrainSpec, vaeFmnistSpec } from './trainers';
@@ -33,9 +33,9 @@ function defaultsOf(spec: TrainSpec<unknown>, out: string, given: ParsedFlags['v
 }
 
 /**
- * The main job: exports the graph of every built-in model, trains lstm-sine with its defaults
- * and generates from it in closed loop, and ends with a table of what was trained and where
- * every file is.
+ * The main job: exports the graph of every built-in model; trains lstm-sine with its defaults
+ * and generates from it in closed loop; trains vae-fmnist with its defaults and samples from
+ * it; ends with a table of what was trained and where every file is.
  */
 export const mainJob: Command = {
   name: 'main',
