@@ -74,7 +74,7 @@ export const mainJob: Command = {
     rows.push({
       model: lstmSineSpec.name,
       loss: lossText(finalLoss(lstm.trained.history)),
-      figures: `${figuresText(lstm.trained.figures.slice(0, 1))}, closed-loop max error over 100 points ${lossText(generated.maxError)}`,
+      figures: `${figuresText(lstm.trained.figures)}, closed-loop max error over 100 points ${lossText(generated.maxError)}`,
       seconds: lstm.trained.seconds,
       files: [...lstm.files, ...generated.files],
     });
@@ -90,7 +90,7 @@ export const mainJob: Command = {
       files: [...vae.files, ...grids],
     });
 
-    rows.push({ model: 'graphs', loss: '', figures: `${builtinModels.map((m) => m.name).join(', ')}`, seconds: NaN, files: graphFiles });
+    rows.push({ model: 'graphs', loss: '', figures: builtinModels.map((m) => m.name).join(', '), seconds: NaN, files: graphFiles });
     process.stdout.write(summary(rows, (performance.now() - started) / 1000));
     return 0;
   },
