@@ -9,6 +9,9 @@ import { checkMatrixFits, Node } from './node';
  * A wait edge is (consumer, input slot), an injection source, or the root's seed. An edge
  * exists only where a gradient will really come: the consumer itself receives one, is not
  * stopped, the slot is differentiable and the input leads to something that takes a gradient.
+ * The plan also holds the state of its current pass, reset at the start of each pass, so that
+ * a step of a static graph allocates nothing here (only the newest pass may run anyway: nodes
+ * share their buffers).
  */
 export class BackwardPlan {
   /** Nodes that take part, root first (reverse topological order). */
@@ -18,8 +21,10 @@ export class BackwardPlan {
   readonly slotEdge: Int32Array[] = [];
   /** Per active node, per input slot: the buffer the op writes that slot's gradient into, or null. */
   readonly slotBuffers: (Matrix | null)[][] = [];
-  /** Per active node: its injection sources and their edge indices. */
-  readonly injectionEdges: Map<string, number>[] = [];
+  /** Per active node: 1 when some input slot has an edge, so its op's backward has work to do. */
+  readonly passesOn: Uint8Array;
+  /** Every injection: the receiving active node, the source name and its edge. */
+  readonly injections: { p: number; source: string; edge: number }[] = [];
   /** Number of edges each active node waits for. */
   readonly waitCount: Int32Array;
   /** Per edge: the node it delivers to and its name (`consumer#slot`, an injection source, or `seed`). */
@@ -27,6 +32,16 @@ export class BackwardPlan {
   readonly edgeName: string[] = [];
   readonly seedEdge: number;
   readonly ones: Matrix;
+
+  // the current pass's state
+  /** Per active node: edges still to come. */
+  readonly pending: Int32Array;
+  /** Per edge: 1 once its gradient has arrived. */
+  readonly arrived: Uint8Array;
+  /** Per active node: 1 once it has passed its sum on. */
+  readonly done: Uint8Array;
+  /** Active nodes whose wait list is complete, not yet distributed (a stack). */
+  readonly ready: number[] = [];
 
   constructor(readonly root: Node, forwardOrder: readonly Node[]) {
     const needsGrad = new Set<Node>();
@@ -55,9 +70,9 @@ export class BackwardPlan {
       this.active.push(n);
       this.slotEdge.push(new Int32Array(n.inputs.length).fill(-1));
       this.slotBuffers.push(n.inputs.map(() => null));
-      this.injectionEdges.push(new Map());
     }
     this.waitCount = new Int32Array(this.active.length);
+    this.passesOn = new Uint8Array(this.active.length);
     const addEdge = (target: Node, name: string): number => {
       const t = this.pos.get(target) as number;
       this.waitCount[t]++;
@@ -70,16 +85,20 @@ export class BackwardPlan {
       const idx = addEdge(e.target, e.name);
       const p = this.pos.get(e.consumer as Node) as number;
       this.slotEdge[p][e.slot] = idx;
+      this.passesOn[p] = 1;
       // each consumer owns one buffer per slot, kept across steps and plans
       const c = e.consumer as Node;
       c.slotGrads[e.slot] ??= new Matrix(e.target.rows, e.target.cols, e.target.value.dtype);
       this.slotBuffers[p][e.slot] = c.slotGrads[e.slot];
     }
     this.active.forEach((n, p) => {
-      for (const source of n.injections.keys()) this.injectionEdges[p].set(source, addEdge(n, source));
+      for (const source of n.injections.keys()) this.injections.push({ p, source, edge: addEdge(n, source) });
       n.gradBuffer ??= new Matrix(n.rows, n.cols, n.value.dtype);
     });
     this.ones = new Matrix(root.rows, root.cols, root.value.dtype).fill(1);
+    this.pending = new Int32Array(this.active.length);
+    this.arrived = new Uint8Array(this.edgeTarget.length);
+    this.done = new Uint8Array(this.active.length);
   }
 }
 
@@ -89,29 +108,25 @@ export class BackwardPlan {
  * already delivered, or to a node that already passed its sum on, is a WiringError.
  */
 export class BackwardPass {
-  private readonly pending: Int32Array;
-  private readonly arrived: Uint8Array;
-  private readonly done: Uint8Array;
-  private readonly ready: number[] = [];
   /** The graph's pass id when this pass began; nodes share their buffers, so only the newest pass may run. */
   private readonly id: number;
 
   constructor(private readonly graph: Graph, private readonly plan: BackwardPlan, seed?: Matrix) {
     this.id = graph.passId;
-    this.pending = plan.waitCount.slice();
-    this.arrived = new Uint8Array(plan.edgeTarget.length);
-    this.done = new Uint8Array(plan.active.length);
+    plan.pending.set(plan.waitCount);
+    plan.arrived.fill(0);
+    plan.done.fill(0);
+    plan.ready.length = 0;
     // every recording node, not only this pass's: a node this pass misses must not show the last pass's gradients
-    for (const n of graph.nodes) if (n.recording) n.received.clear();
-    this.deliverEdge(plan.seedEdge, seed ?? plan.ones);
-    plan.active.forEach((n, p) => {
-      for (const [source, edge] of plan.injectionEdges[p]) {
-        const inj = n.injections.get(source);
-        const g = typeof inj === 'function' ? inj(n) : (inj as Matrix);
-        checkMatrixFits(n, g, `inject '${source}'`);
-        this.deliverEdge(edge, g);
-      }
-    });
+    for (const n of graph.recorders) n.received.clear();
+    this.deliverEdge(plan.seedEdge, seed ?? plan.ones, false);
+    for (const { p, source, edge } of plan.injections) {
+      const n = plan.active[p];
+      const inj = n.injections.get(source);
+      const g = typeof inj === 'function' ? inj(n) : (inj as Matrix);
+      checkMatrixFits(n, g, `inject '${source}'`);
+      this.deliverEdge(edge, g, false);
+    }
   }
 
   /** Delivers a gradient to `target` on its wait edge `source` (`consumer#slot`, an injection name or `seed`). */
@@ -124,21 +139,23 @@ export class BackwardPass {
     }
     if (edge < 0) throw new WiringError(`deliver: ${target.describe()} does not wait for a gradient from '${source}'`);
     checkMatrixFits(target, gradient, `deliver from '${source}'`);
-    this.deliverEdge(edge, gradient);
+    this.deliverEdge(edge, gradient, false);
   }
 
   /** Lets every node whose wait list is complete pass its sum on, until none is left. */
   run(): void {
     this.checkCurrent('run');
-    while (this.ready.length > 0) this.distribute(this.ready.pop() as number);
+    const { ready } = this.plan;
+    while (ready.length > 0) this.distribute(ready.pop() as number);
   }
 
   /** Throws if some node is still waiting: names the node and the edges that never delivered. */
   finish(): void {
+    this.checkCurrent('finish');
     const { plan } = this;
     for (let p = 0; p < plan.active.length; p++) {
-      if (this.done[p]) continue;
-      const missing = plan.edgeName.filter((_, e) => plan.edgeTarget[e] === p && !this.arrived[e]);
+      if (plan.done[p]) continue;
+      const missing = plan.edgeName.filter((_, e) => plan.edgeTarget[e] === p && !plan.arrived[e]);
       throw new WiringError(`backward: ${plan.active[p].describe()} still waits for gradients from ${missing.join(', ')}`);
     }
   }
@@ -149,27 +166,37 @@ export class BackwardPass {
     }
   }
 
-  private deliverEdge(edge: number, g: Matrix): void {
+  /**
+   * Adds `g` to the sum of the edge's node. `handOver` says that `g` is a consumer's own slot
+   * buffer, written once per pass and read by nothing after this delivery: the first such
+   * gradient becomes the node's sum as it is, instead of being copied into the node's buffer.
+   * A gradient from outside (seed, injection, `deliver`) is always copied: its owner may reuse it.
+   */
+  private deliverEdge(edge: number, g: Matrix, handOver: boolean): void {
     this.checkCurrent('deliver'); // also catches a backward of this graph started inside an interceptor
     const { plan } = this;
     const p = plan.edgeTarget[edge];
     const node = plan.active[p];
-    if (this.done[p]) {
+    if (plan.done[p]) {
       throw new WiringError(`gradient from '${plan.edgeName[edge]}' arrived late: ${node.describe()} already passed its sum on`);
     }
-    if (this.arrived[edge]) {
+    if (plan.arrived[edge]) {
       throw new WiringError(`gradient from '${plan.edgeName[edge]}' arrived twice at ${node.describe()}`);
     }
     if (g.rows !== node.rows || g.cols !== node.cols) {
       throw new ShapeError(`gradient from '${plan.edgeName[edge]}' is ${g.rows}×${g.cols}, ${node.describe()} needs its own shape`);
     }
-    this.arrived[edge] = 1;
-    const sum = node.gradBuffer as Matrix;
+    plan.arrived[edge] = 1;
     if (node.gradPass !== this.id) {
-      sum.data.set(g.data);
       node.gradPass = this.id;
+      if (handOver) node.gradSum = g;
+      else {
+        const own = node.gradBuffer as Matrix;
+        own.data.set(g.data);
+        node.gradSum = own;
+      }
     } else {
-      const s = sum.data;
+      const s = (node.gradSum as Matrix).data;
       const d = g.data;
       for (let i = 0; i < s.length; i++) s[i] += d[i];
     }
@@ -179,26 +206,23 @@ export class BackwardPass {
       copy.data.set(g.data);
       node.received.set(name, copy);
     }
-    if (--this.pending[p] === 0) this.ready.push(p);
+    if (--plan.pending[p] === 0) plan.ready.push(p);
   }
 
   private distribute(p: number): void {
     const { plan } = this;
     const node = plan.active[p];
-    this.done[p] = 1;
-    let g = node.gradBuffer as Matrix;
+    plan.done[p] = 1;
+    let g = node.gradSum as Matrix;
     if (this.graph.checkNumerics) checkFinite(node, g, 'received a gradient of');
     if (node.interceptor) {
       g = node.interceptor(g, node);
       checkMatrixFits(node, g, 'intercept');
     }
-    if (node.stopped) return;
+    if (node.stopped || !plan.passesOn[p]) return;
     const edges = plan.slotEdge[p];
-    let any = false;
-    for (let s = 0; s < edges.length; s++) if (edges[s] >= 0) any = true;
-    if (!any) return;
     const buffers = plan.slotBuffers[p];
     node.op.backward(node.ctx, g, buffers);
-    for (let s = 0; s < edges.length; s++) if (edges[s] >= 0) this.deliverEdge(edges[s], buffers[s] as Matrix);
+    for (let s = 0; s < edges.length; s++) if (edges[s] >= 0) this.deliverEdge(edges[s], buffers[s] as Matrix, true);
   }
 }

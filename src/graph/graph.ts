@@ -26,6 +26,8 @@ export class Graph {
   private readonly kindCounters = new Map<string, number>();
   private readonly inputNodes: Node[] = [];
   private readonly prefixes: string[] = [];
+  /** @internal The nodes that record their received gradients; each pass clears their records. */
+  readonly recorders = new Set<Node>();
   /** @internal */ epoch = 0;
   /** @internal */ passId = -1;
   private passCounter = 0;

@@ -42,7 +42,10 @@ export class Node {
   // engine state; read through the graph, never set by users
   /** @internal */ computedEpoch = -1;
   /** @internal */ fedEpoch = -1;
-  /** @internal */ gradBuffer: Matrix | null = null;
+  /** @internal This node's own sum buffer, for gradients that come from outside the graph (seed, injections). */
+  gradBuffer: Matrix | null = null;
+  /** @internal Where the sum of the latest pass is: gradBuffer, or the first consumer's slot buffer handed over. */
+  gradSum: Matrix | null = null;
   /** @internal */ gradPass = -1;
   /** @internal */ slotGrads: (Matrix | null)[] = [];
   /** @internal */ readonly ctx: OpContext<unknown>;
@@ -95,7 +98,7 @@ export class Node {
 
   /** The gradient summed at this node in the latest backward pass, or null if none reached it. */
   get grad(): Matrix | null {
-    return this.gradPass === this.graph.passId && this.gradPass >= 0 ? this.gradBuffer : null;
+    return this.gradPass === this.graph.passId && this.gradPass >= 0 ? this.gradSum : null;
   }
 
   /** Describes the node for error messages: kind, name and shape. */
@@ -155,7 +158,11 @@ export class Node {
   /** Keep a copy of each gradient this node receives, per consumer slot (`consumer#slot`) or source. */
   recordGradients(on = true): this {
     this.recording = on;
-    if (!on) this.received.clear();
+    if (on) this.graph.recorders.add(this);
+    else {
+      this.graph.recorders.delete(this);
+      this.received.clear();
+    }
     return this;
   }
 
