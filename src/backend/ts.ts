@@ -21,9 +21,10 @@ function scaleC(m: number, n: number, beta: number, c: FloatArray, cOff: number,
   if (beta === 1) return;
   for (let i = 0; i < m; i++) {
     const row = cOff + i * ldc;
-    // beta = 0 overwrites, so NaN/Inf already in C do not leak through (BLAS semantics)
-    if (beta === 0) c.fill(0, row, row + n);
-    else for (let j = 0; j < n; j++) c[row + j] *= beta;
+    // beta = 0 overwrites, so NaN/Inf already in C do not leak through (BLAS semantics);
+    // a plain loop, not fill(): the products here are tiny and a builtin call costs more than the row
+    if (beta === 0) for (let j = row; j < row + n; j++) c[j] = 0;
+    else for (let j = row; j < row + n; j++) c[j] *= beta;
   }
 }
 
@@ -36,14 +37,18 @@ function gemmBRows(
   a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number,
   c: FloatArray, cOff: number, ldc: number,
 ): void {
+  // a(i, p) is a[aOff + i·ai + p·ap]: strides instead of a branch on transA in the inner loops
+  const ai = transA ? 1 : lda;
+  const ap = transA ? lda : 1;
   for (let p0 = 0; p0 < k; p0 += TILE) {
     const p1 = Math.min(k, p0 + TILE);
     for (let j0 = 0; j0 < n; j0 += TILE) {
       const j1 = Math.min(n, j0 + TILE);
       for (let i = 0; i < m; i++) {
         const cRow = cOff + i * ldc;
+        const aRow = aOff + i * ai;
         for (let p = p0; p < p1; p++) {
-          const av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+          const av = alpha * a[aRow + p * ap];
           if (av === 0) continue;
           const bRow = bOff + p * ldb;
           for (let j = j0; j < j1; j++) c[cRow + j] += av * b[bRow + j];
@@ -59,16 +64,15 @@ function gemmBCols(
   a: FloatArray, aOff: number, lda: number, b: FloatArray, bOff: number, ldb: number,
   c: FloatArray, cOff: number, ldc: number,
 ): void {
+  const ai = transA ? 1 : lda;
+  const ap = transA ? lda : 1;
   for (let i = 0; i < m; i++) {
     const cRow = cOff + i * ldc;
+    const aRow = aOff + i * ai;
     for (let j = 0; j < n; j++) {
       const bRow = bOff + j * ldb;
       let s = 0;
-      if (transA) for (let p = 0; p < k; p++) s += a[aOff + p * lda + i] * b[bRow + p];
-      else {
-        const aRow = aOff + i * lda;
-        for (let p = 0; p < k; p++) s += a[aRow + p] * b[bRow + p];
-      }
+      for (let p = 0; p < k; p++) s += a[aRow + p * ap] * b[bRow + p];
       c[cRow + j] += alpha * s;
     }
   }

@@ -19,17 +19,22 @@ export const BCEWithLogits: OpKind<{ reduction: Reduction }> = {
   nonDifferentiable: [1],
   shape: ([x, t], { reduction }) => pairedLossShape(x, t, reduction, ['logits', 'target']),
   forward({ inputs: [x, t], out, attrs }) {
+    const xd = x.data;
+    const td = t.data;
     let s = 0;
-    for (let i = 0; i < x.size; i++) {
-      const v = x.data[i];
-      s += Math.max(v, 0) - v * t.data[i] + Math.log1p(Math.exp(-Math.abs(v)));
+    for (let i = 0; i < xd.length; i++) {
+      const v = xd[i];
+      s += Math.max(v, 0) - v * td[i] + Math.log1p(Math.exp(-Math.abs(v)));
     }
     out.data[0] = s / reductionDivisor(attrs.reduction, x.size, x.rows);
   },
   backward({ inputs: [x, t], attrs }, g, [dx]) {
     if (!dx) return;
     const k = g.data[0] / reductionDivisor(attrs.reduction, x.size, x.rows);
-    for (let i = 0; i < x.size; i++) dx.data[i] = k * (sigmoidOf(x.data[i]) - t.data[i]);
+    const d = dx.data;
+    const xd = x.data;
+    const td = t.data;
+    for (let i = 0; i < d.length; i++) d[i] = k * (sigmoidOf(xd[i]) - td[i]);
   },
   test: {
     sample: (rng) => {

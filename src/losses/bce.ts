@@ -32,10 +32,12 @@ export const BCE: OpKind<{ reduction: Reduction }> = {
   shape: ([p, t], { reduction }) => pairedLossShape(p, t, reduction, ['probabilities', 'target']),
   forward({ inputs: [p, t], out, attrs }) {
     const eps = bceEpsilon(out.dtype);
+    const pd = p.data;
+    const td = t.data;
     let s = 0;
-    for (let i = 0; i < p.size; i++) {
-      const q = Math.min(Math.max(p.data[i], eps), 1 - eps);
-      s -= t.data[i] * Math.log(q) + (1 - t.data[i]) * Math.log1p(-q);
+    for (let i = 0; i < pd.length; i++) {
+      const q = Math.min(Math.max(pd[i], eps), 1 - eps);
+      s -= td[i] * Math.log(q) + (1 - td[i]) * Math.log1p(-q);
     }
     out.data[0] = s / reductionDivisor(attrs.reduction, p.size, p.rows);
   },
@@ -43,9 +45,12 @@ export const BCE: OpKind<{ reduction: Reduction }> = {
     if (!dp) return;
     const eps = bceEpsilon(out.dtype);
     const k = g.data[0] / reductionDivisor(attrs.reduction, p.size, p.rows);
-    for (let i = 0; i < p.size; i++) {
-      const q = Math.min(Math.max(p.data[i], eps), 1 - eps);
-      dp.data[i] = (k * (q - t.data[i])) / (q * (1 - q));
+    const d = dp.data;
+    const pd = p.data;
+    const td = t.data;
+    for (let i = 0; i < d.length; i++) {
+      const q = Math.min(Math.max(pd[i], eps), 1 - eps);
+      d[i] = (k * (q - td[i])) / (q * (1 - q));
     }
   },
   test: {

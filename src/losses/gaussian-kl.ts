@@ -15,18 +15,28 @@ export const GaussianKL: OpKind<{ reduction: Reduction }> = {
   math: ['y = −½ Σ (1 + λ − μ² − exp(λ)) / N', 'dμ = g μ / N; dλ = ½ g (exp(λ) − 1) / N'],
   shape: ([mu, logvar], { reduction }) => pairedLossShape(mu, logvar, reduction, ['mu', 'logvar']),
   forward({ inputs: [mu, logvar], out, attrs }) {
+    const md = mu.data;
+    const ld = logvar.data;
     let s = 0;
-    for (let i = 0; i < mu.size; i++) {
-      const m = mu.data[i];
-      const lv = logvar.data[i];
+    for (let i = 0; i < md.length; i++) {
+      const m = md[i];
+      const lv = ld[i];
       s += m * m + Math.expm1(lv) - lv;
     }
     out.data[0] = (0.5 * s) / reductionDivisor(attrs.reduction, mu.size, mu.rows);
   },
   backward({ inputs: [mu, logvar], attrs }, g, [dmu, dlogvar]) {
     const k = g.data[0] / reductionDivisor(attrs.reduction, mu.size, mu.rows);
-    if (dmu) for (let i = 0; i < mu.size; i++) dmu.data[i] = k * mu.data[i];
-    if (dlogvar) for (let i = 0; i < mu.size; i++) dlogvar.data[i] = 0.5 * k * Math.expm1(logvar.data[i]);
+    const md = mu.data;
+    const ld = logvar.data;
+    if (dmu) {
+      const d = dmu.data;
+      for (let i = 0; i < d.length; i++) d[i] = k * md[i];
+    }
+    if (dlogvar) {
+      const d = dlogvar.data;
+      for (let i = 0; i < d.length; i++) d[i] = 0.5 * k * Math.expm1(ld[i]);
+    }
   },
   test: {
     sample: (rng) => {

@@ -13,9 +13,11 @@ export const MSE: OpKind<{ reduction: Reduction }> = {
   nonDifferentiable: [1],
   shape: ([p, t], { reduction }) => pairedLossShape(p, t, reduction, ['prediction', 'target']),
   forward({ inputs: [p, t], out, attrs }) {
+    const pd = p.data;
+    const td = t.data;
     let s = 0;
-    for (let i = 0; i < p.size; i++) {
-      const d = p.data[i] - t.data[i];
+    for (let i = 0; i < pd.length; i++) {
+      const d = pd[i] - td[i];
       s += d * d;
     }
     out.data[0] = s / reductionDivisor(attrs.reduction, p.size, p.rows);
@@ -23,7 +25,10 @@ export const MSE: OpKind<{ reduction: Reduction }> = {
   backward({ inputs: [p, t], attrs }, g, [dp]) {
     if (!dp) return;
     const k = (2 * g.data[0]) / reductionDivisor(attrs.reduction, p.size, p.rows);
-    for (let i = 0; i < p.size; i++) dp.data[i] = k * (p.data[i] - t.data[i]);
+    const d = dp.data;
+    const pd = p.data;
+    const td = t.data;
+    for (let i = 0; i < d.length; i++) d[i] = k * (pd[i] - td[i]);
   },
   test: {
     sample: (rng) => {

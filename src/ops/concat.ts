@@ -24,7 +24,8 @@ export const Concat: OpKind = {
     let offset = 0;
     for (const x of inputs) {
       const xd = x.data;
-      for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) y[i * width + offset + j] = xd[i * x.cols + j];
+      const { rows, cols } = x;
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) y[i * width + offset + j] = xd[i * cols + j];
       offset += x.cols;
     }
   },
@@ -35,8 +36,12 @@ export const Concat: OpKind = {
     for (let slot = 0; slot < inputs.length; slot++) {
       const x = inputs[slot];
       const dx = grads[slot];
-      if (dx) for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) dx.data[i * x.cols + j] = gd[i * width + offset + j];
-      offset += x.cols;
+      const { rows, cols } = x;
+      if (dx) {
+        const d = dx.data;
+        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) d[i * cols + j] = gd[i * width + offset + j];
+      }
+      offset += cols;
     }
   },
   test: {

@@ -19,8 +19,17 @@ export const Mul: OpKind = {
   },
   backward({ inputs: [a, b] }, g, [da, db]) {
     const gd = g.data;
-    if (da) for (let i = 0; i < gd.length; i++) da.data[i] = gd[i] * b.data[i];
-    if (db) for (let i = 0; i < gd.length; i++) db.data[i] = gd[i] * a.data[i];
+    // typed arrays read once into locals: a property load per element costs as much as the product
+    if (da) {
+      const d = da.data;
+      const bd = b.data;
+      for (let i = 0; i < d.length; i++) d[i] = gd[i] * bd[i];
+    }
+    if (db) {
+      const d = db.data;
+      const ad = a.data;
+      for (let i = 0; i < d.length; i++) d[i] = gd[i] * ad[i];
+    }
   },
   test: {
     sample: (rng) => {

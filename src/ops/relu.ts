@@ -21,7 +21,8 @@ export const ReLU: OpKind = {
     if (!dx) return;
     const xd = x.data;
     const gd = g.data;
-    for (let i = 0; i < gd.length; i++) dx.data[i] = xd[i] > 0 ? gd[i] : 0;
+    const d = dx.data;
+    for (let i = 0; i < d.length; i++) d[i] = xd[i] > 0 ? gd[i] : 0;
   },
   test: {
     sample: (rng) => {

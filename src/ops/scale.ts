@@ -18,7 +18,8 @@ export const Scale: OpKind<{ c: number }> = {
   backward({ attrs: { c } }, g, [dx]) {
     if (!dx) return;
     const gd = g.data;
-    for (let i = 0; i < gd.length; i++) dx.data[i] = c * gd[i];
+    const d = dx.data;
+    for (let i = 0; i < d.length; i++) d[i] = c * gd[i];
   },
   test: {
     sample: (rng) => ({ shapes: [[1 + rng.int(3), 1 + rng.int(4)]], attrs: { c: rng.uniform(-3, 3) } }),

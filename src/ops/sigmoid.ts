@@ -30,7 +30,8 @@ export const Sigmoid: OpKind = {
     if (!dx) return;
     const y = out.data;
     const gd = g.data;
-    for (let i = 0; i < gd.length; i++) dx.data[i] = gd[i] * y[i] * (1 - y[i]);
+    const d = dx.data;
+    for (let i = 0; i < d.length; i++) d[i] = gd[i] * y[i] * (1 - y[i]);
   },
   test: {
     sample: (rng) => ({ shapes: [[1 + rng.int(3), 1 + rng.int(4)]], attrs: {} }),

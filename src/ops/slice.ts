@@ -17,13 +17,18 @@ export const Slice: OpKind<{ from: number; to: number }> = {
   forward({ inputs: [x], out, attrs: { from } }) {
     const y = out.data;
     const xd = x.data;
-    for (let i = 0; i < x.rows; i++) for (let j = 0; j < out.cols; j++) y[i * out.cols + j] = xd[i * x.cols + from + j];
+    const { rows, cols: xCols } = x;
+    const width = out.cols;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) y[i * width + j] = xd[i * xCols + from + j];
   },
   backward({ inputs: [x], out, attrs: { from } }, g, [dx]) {
     if (!dx) return;
     const gd = g.data;
-    dx.data.fill(0);
-    for (let i = 0; i < x.rows; i++) for (let j = 0; j < out.cols; j++) dx.data[i * x.cols + from + j] = gd[i * out.cols + j];
+    const d = dx.data;
+    const { rows, cols: xCols } = x;
+    const width = out.cols;
+    d.fill(0);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) d[i * xCols + from + j] = gd[i * width + j];
   },
   test: {
     // `to` ≥ 2 always, so the one-column input in badShapes is out of range whatever the sample

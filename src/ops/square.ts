@@ -19,7 +19,8 @@ export const Square: OpKind = {
     if (!dx) return;
     const xd = x.data;
     const gd = g.data;
-    for (let i = 0; i < gd.length; i++) dx.data[i] = 2 * gd[i] * xd[i];
+    const d = dx.data;
+    for (let i = 0; i < d.length; i++) d[i] = 2 * gd[i] * xd[i];
   },
   test: {
     sample: (rng) => ({ shapes: [[1 + rng.int(3), 1 + rng.int(4)]], attrs: {} }),

@@ -23,7 +23,8 @@ export const Sub: OpKind = {
     if (!db) return;
     if (b.rows === a.rows) {
       const gd = g.data;
-      for (let i = 0; i < gd.length; i++) db.data[i] = -gd[i];
+      const d = db.data;
+      for (let i = 0; i < d.length; i++) d[i] = -gd[i];
     } else sumRowsInto(g, db, -1);
   },
   test: {
