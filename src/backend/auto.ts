@@ -1,7 +1,7 @@
 import { BackendError, UsageError } from '../errors';
 import { Backend } from './backend';
 import { loadNative, NativeLoad, nativeBackendOf, setThreads, threadsFromEnv, threadsSetting } from './native';
-import { backendFor, setLargeBackend } from './select';
+import { deferBackendChoice, setLargeBackend } from './select';
 import { tsBackend } from './ts';
 
 /**
@@ -73,18 +73,4 @@ export function resolveBackend(): BackendResolution {
   return resolution;
 }
 
-/**
- * Stands in until the first product, so that importing wiregrad stays cheap: only then is the
- * addon (and OpenBLAS) loaded and this stand-in replaced. It takes every product (threshold 0)
- * so that the first one already runs where the resolved backend and threshold send it.
- */
-const unresolved: Backend = {
-  name: 'auto (not chosen yet)',
-  gemm(...args) {
-    resolveBackend();
-    const [, , m, n, k] = args;
-    backendFor(m, n, k).gemm(...args);
-  },
-};
-
-setLargeBackend(unresolved, 0);
+deferBackendChoice(resolveBackend);

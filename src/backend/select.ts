@@ -1,4 +1,4 @@
-import { ShapeError } from '../errors';
+import { BackendError, ShapeError } from '../errors';
 import { Matrix, shapeText } from '../tensor/matrix';
 import { Backend } from './backend';
 import { tsBackend } from './ts';
@@ -7,8 +7,29 @@ import { tsBackend } from './ts';
  * Which backend does large products. Small products always stay in TypeScript: below
  * `nativeThreshold` multiply-adds the call into the addon costs more than the work.
  */
-let large: Backend = tsBackend;
-let nativeThreshold = 4096;
+let large: Backend;
+let nativeThreshold = 0;
+
+/**
+ * Until the first product no backend is chosen, so that importing any part of wiregrad stays
+ * cheap: a stand-in takes that product, calls `resolve` (which loads the addon and calls
+ * setLargeBackend) and hands the product on.
+ */
+export function deferBackendChoice(resolve: () => void): void {
+  const standIn: Backend = {
+    name: 'auto (not chosen yet)',
+    gemm(...args) {
+      resolve();
+      if (large === standIn) throw new BackendError('the backend choice did not install a backend');
+      const [, , m, n, k] = args;
+      backendFor(m, n, k).gemm(...args);
+    },
+  };
+  setLargeBackend(standIn, 0);
+}
+
+// required lazily: auto.ts depends on this module (it also installs its own stand-in on import)
+deferBackendChoice(() => (require('./auto') as typeof import('./auto')).resolveBackend());
 
 export function setLargeBackend(backend: Backend, threshold: number): void {
   large = backend;
