@@ -32,7 +32,8 @@ export function parseFlags(command: string, argv: readonly string[], spec: FlagS
     });
     return { values: values as Parsed['values'], positionals };
   } catch (e) {
-    const message = e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '') : String(e);
+    // node's parser explains itself over several lines; the CLI answers in one
+    const message = (e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '') : String(e)).replace(/\s*\n\s*/g, ' ');
     throw new UsageError(`${command}: ${message} (see 'wiregrad ${command} --help')`);
   }
 }

@@ -36,7 +36,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof EngineError) {
-      process.stderr.write(`wiregrad ${command.name}: ${e.message} [${e.code}]\n`);
+      // flag errors already start with the command's name
+      const text = e.message.startsWith(`${command.name}: `) ? e.message : `${command.name}: ${e.message}`;
+      process.stderr.write(`wiregrad ${text} [${e.code}]\n`);
       return e.code === 'E_USAGE' ? 2 : 1;
     }
     process.stderr.write(`wiregrad ${command.name}: ${e instanceof Error ? e.message : String(e)}\n`);
