@@ -24,7 +24,7 @@ export const experiment: Command = {
     'wiregrad experiment NAME [flags]',
     'Runs one experiment on learning rules other than backprop and writes results.json and\n' +
       'results.md (markdown tables) into --out; progress goes to stderr.',
-    [['NAME', experiments.map((e) => `${e.name}: ${e.summary}`).join('\n' + ' '.repeat(8))]],
+    [['NAME', 'the experiment, one of:'], ...experiments.map((e): [string, string] => [`  ${e.name}`, e.summary])],
     flags,
   ),
   async run(argv) {
