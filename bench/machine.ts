@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 
 /** Busy and total jiffies of all CPUs (/proc/stat's first line). */
 function cpuJiffies(): { busy: number; total: number } {
@@ -80,8 +82,19 @@ export function waitForQuiet(threshold: number, maxSeconds: number): { cores: nu
   return { cores: round(cores), waited: round((Date.now() - start) / 1000) };
 }
 
-export function machine(): { cpu: string; cores: number; memGiB: number; kernel: string; node: string } {
-  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memGiB: round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version };
+export function machine(): { cpu: string; cores: number; memGiB: number; kernel: string; node: string; commit: string } {
+  return { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memGiB: round(os.totalmem() / 2 ** 30), kernel: os.release(), node: process.version, commit: sourceCommit() };
+}
+
+/** The commit measured, with `+changes` when src/ or native/ differ from it. */
+function sourceCommit(): string {
+  const git = (args: string[]): string | null => {
+    const r = spawnSync('git', args, { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' });
+    return r.status === 0 ? r.stdout.trim() : null;
+  };
+  const head = git(['rev-parse', '--short', 'HEAD']);
+  if (head === null) return 'unknown (not a git checkout)';
+  return git(['status', '--porcelain', '--', 'src', 'native']) ? `${head}+changes` : head;
 }
 
 function round(v: number): number {

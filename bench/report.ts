@@ -91,7 +91,7 @@ export function report(input: ReportInput): Record<string, string> {
   const md: string[] = [];
   const quick = options.quick ? ' — QUICK smoke run (few steps, one round): not a measurement' : '';
   md.push(`# wiregrad side-by-side benchmark${quick}`, '');
-  md.push(`Run ${input.started.toISOString()} → ${input.finished.toISOString()} on ${String(input.machine.cpu)}, ${String(input.machine.cores)} cores, node ${String(input.machine.node)}.`);
+  md.push(`Run ${input.started.toISOString()} → ${input.finished.toISOString()} on ${String(input.machine.cpu)}, ${String(input.machine.cores)} cores, node ${String(input.machine.node)}; wiregrad at commit ${String(input.machine.commit ?? 'unknown')}.`);
   md.push(`${options.rounds} round(s); in each round the systems of a workload run one after another, each in its own process, the order rotated every round. ` +
     'A value is the median over rounds of the per-run median; min–max is over rounds. `×` is peer time / wiregrad time at the same thread count (above 1: wiregrad is faster). ' +
     '"others" is how many cores other processes kept busy during the run (median over runs); the machine is shared.', '');
