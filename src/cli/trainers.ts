@@ -3,7 +3,7 @@ import type { Graph } from '../graph/graph';
 import { GRID_FMNIST_DEFAULTS, GridFmnist, trainGridFmnist } from '../models/grid-fmnist';
 import { LSTM_SINE_DEFAULTS, LstmSine, trainLstmSine } from '../models/lstm-sine';
 import { MLP_ADDITION_DEFAULTS, MlpAddition, trainMlpAddition } from '../models/mlp-addition';
-import type { OnProgress, TrainRecord } from '../models/train';
+import type { OnProgress, TrainOutcome, TrainRecord } from '../models/train';
 import { VAE_FMNIST_DEFAULTS, VaeFmnist, trainVaeFmnist } from '../models/vae-fmnist';
 import type { Optimizer } from '../optim/optimizer';
 import { DType } from '../tensor/matrix';
@@ -22,6 +22,15 @@ export interface Trained<M> {
   figures: [string, number][];
   /** Wall time of the training loop. */
   seconds: number;
+}
+
+/**
+ * The CLI's view of what a model's training function returned. `options` defaults to the
+ * model's own; a model passes others when part of them describe the run, not the model.
+ */
+function trainedOf<M extends { graph: Graph; options: object }>(outcome: TrainOutcome<M>, figures: [string, number][], options: object = outcome.model.options): Trained<M> {
+  const { model, optimizer, history, seconds } = outcome;
+  return { model, graph: model.graph, options, optimizer, history, seconds, figures };
 }
 
 /** How `train MODEL` reads its flags and runs the model's training function. */
@@ -82,18 +91,10 @@ export const lstmSineSpec: TrainSpec<LstmSine> = {
       },
       onProgress,
     );
-    return {
-      model: r.model,
-      graph: r.model.graph,
-      options: r.model.options,
-      optimizer: r.optimizer,
-      history: r.history,
-      seconds: r.seconds,
-      figures: [
-        ['held-out one-step MSE', r.heldOutMse],
-        ['closed-loop max error, 20 points', r.generationError20],
-      ],
-    };
+    return trainedOf(r, [
+      ['held-out one-step MSE', r.heldOutMse],
+      ['closed-loop max error, 20 points', r.generationError20],
+    ]);
   },
 };
 
@@ -125,18 +126,10 @@ export const mlpAdditionSpec: TrainSpec<MlpAddition> = {
       },
       onProgress,
     );
-    return {
-      model: r.model,
-      graph: r.model.graph,
-      options: r.model.options,
-      optimizer: r.optimizer,
-      history: r.history,
-      seconds: r.seconds,
-      figures: [
-        ['bit accuracy', r.bitAccuracy],
-        ['epochs', r.epochs],
-      ],
-    };
+    return trainedOf(r, [
+      ['bit accuracy', r.bitAccuracy],
+      ['epochs', r.epochs],
+    ]);
   },
 };
 
@@ -173,21 +166,17 @@ export const vaeFmnistSpec: TrainSpec<VaeFmnist> = {
       },
       onProgress,
     );
-    return {
-      model: r.model,
-      graph: r.model.graph,
-      // where this run found the data is not part of the model
-      options: { ...r.model.options, dataDir: undefined },
-      optimizer: r.optimizer,
-      history: r.history,
-      seconds: r.seconds,
-      figures: [
+    return trainedOf(
+      r,
+      [
         ['held-out loss per image', r.heldOutLoss],
         ['mean training loss', r.meanLoss],
         ['steps', r.steps],
         [`training images (${r.dataSource === 'fixture' ? 'the shipped subset' : r.dataDir})`, r.trainImages],
       ],
-    };
+      // where this run found the data is not part of the model
+      { ...r.model.options, dataDir: undefined },
+    );
   },
 };
 
@@ -223,18 +212,10 @@ export const gridFmnistSpec: TrainSpec<GridFmnist> = {
       onProgress,
     );
     const last = r.evals[r.evals.length - 1];
-    return {
-      model: r.model,
-      graph: r.model.graph,
-      options: r.model.options,
-      optimizer: r.optimizer,
-      history: r.history,
-      seconds: r.seconds,
-      figures: [
-        ['test accuracy', last.accuracy],
-        ['seconds per epoch', r.secondsPerEpoch],
-      ],
-    };
+    return trainedOf(r, [
+      ['test accuracy', last.accuracy],
+      ['seconds per epoch', r.secondsPerEpoch],
+    ]);
   },
 };
 
