@@ -10,9 +10,9 @@ import { Sgd } from '../optim/sgd';
 import { xavier, zeros } from '../tensor/init';
 import { Rng } from '../tensor/rng';
 import { gradcheck } from '../testing/gradcheck';
-import { Command, intFlag, numberFlag } from './command';
+import { Command } from './command';
 import { ensureDir, shown } from './files';
-import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { FlagDef, helpText, intFlag, numberFlag, parseWith, positionals } from './flags';
 
 const flags: readonly FlagDef[] = [
   { name: 'steps', value: 'N', default: 300, help: 'gradient-descent steps' },

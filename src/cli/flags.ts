@@ -1,8 +1,8 @@
+import { parseArgs } from 'node:util';
 import { resolveBackend } from '../backend/auto';
 import { setThreads } from '../backend/native';
 import { UsageError } from '../errors';
 import { DType } from '../tensor/matrix';
-import { choiceFlag, FlagSpec, intFlag, parseFlags } from './command';
 
 /** One flag of a subcommand: its parse spec and its line in `--help`. */
 export interface FlagDef {
@@ -45,11 +45,22 @@ export interface ParsedFlags {
   help: boolean;
 }
 
-/** Parses strictly against the table; defaults come from the same table as the help text. */
+/**
+ * Parses strictly against the table: an unknown flag or a missing value is a UsageError naming
+ * the flag. `--help` is always accepted; callers print their help text when it is set.
+ * Defaults come from the same table as the help text.
+ */
 export function parseWith(command: string, argv: readonly string[], flags: readonly FlagDef[]): ParsedFlags {
-  const spec: FlagSpec = {};
-  for (const f of flags) spec[f.name] = { type: f.value ? 'string' : 'boolean' };
-  const parsed = parseFlags(command, argv, spec);
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const f of flags) options[f.name] = { type: f.value ? 'string' : 'boolean' };
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (e) {
+    // node's parser explains itself over several lines; the CLI answers in one
+    const message = (e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, '') : String(e)).replace(/\s*\n\s*/g, ' ');
+    throw new UsageError(`${command}: ${message} (see 'wiregrad ${command} --help')`);
+  }
   const values: Record<string, string | boolean | undefined> = {};
   for (const f of flags) {
     // no flag is declared `multiple`, so each value is a single string or boolean
@@ -57,6 +68,35 @@ export function parseWith(command: string, argv: readonly string[], flags: reado
     values[f.name] = v ?? (f.value ? (f.default === undefined ? undefined : String(f.default)) : false);
   }
   return { values, positionals: parsed.positionals, help: parsed.values.help === true };
+}
+
+/** An integer flag in [min, max]; the error names the flag and the value. */
+export function intFlag(command: string, name: string, raw: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const text = String(raw);
+  const v = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new UsageError(`${command}: --${name} must be an integer in [${min}, ${max}], got '${text}'`);
+  }
+  return v;
+}
+
+/** A finite number flag in [min, max]. */
+export function numberFlag(command: string, name: string, raw: unknown, min = -Infinity, max = Infinity): number {
+  const text = String(raw);
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
+    throw new UsageError(`${command}: --${name} must be a number in [${min}, ${max}], got '${text}'`);
+  }
+  return v;
+}
+
+/** One of a fixed set of words. */
+export function choiceFlag<T extends string>(command: string, name: string, raw: unknown, choices: readonly T[]): T {
+  const text = String(raw);
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`${command}: --${name} must be one of ${choices.join(', ')}, got '${text}'`);
+  }
+  return text as T;
 }
 
 export interface CommonOptions {

@@ -3,9 +3,9 @@ import { sineSeries } from '../data/synthetic';
 import { UsageError } from '../errors';
 import { loadCheckpoint } from '../io/checkpoint';
 import { LstmSine, LstmSineOptions, sliceRows } from '../models/lstm-sine';
-import { Command, intFlag } from './command';
+import { Command } from './command';
 import { ensureDir, saveFile, savePlot, shown } from './files';
-import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { FlagDef, helpText, intFlag, parseWith, positionals } from './flags';
 import { checkpointOptions, lossText } from './train';
 
 const SEEDS = 5;

@@ -6,9 +6,9 @@ import { imageGrid, upscale } from '../io/png';
 import { FMNIST_PIXELS, VaeFmnist, VaeFmnistOptions } from '../models/vae-fmnist';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
-import { Command, intFlag } from './command';
+import { Command } from './command';
 import { ensureDir, savePng, shown } from './files';
-import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { FlagDef, helpText, intFlag, parseWith, positionals } from './flags';
 import { checkpointOptions } from './train';
 import { dataDir, dataFlag } from './trainers';
 

@@ -7,8 +7,7 @@ import type { OnProgress, TrainOutcome, TrainRecord } from '../models/train';
 import { VAE_FMNIST_DEFAULTS, VaeFmnist, trainVaeFmnist } from '../models/vae-fmnist';
 import type { Optimizer } from '../optim/optimizer';
 import { DType } from '../tensor/matrix';
-import { intFlag, numberFlag } from './command';
-import { CommonOptions, FlagDef, ParsedFlags } from './flags';
+import { CommonOptions, FlagDef, intFlag, numberFlag, ParsedFlags } from './flags';
 
 /** A trained model as the CLI handles it, whatever its kind. */
 export interface Trained<M> {
