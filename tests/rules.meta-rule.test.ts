@@ -59,9 +59,10 @@ describe('meta-learned rule', () => {
 
   it('the experiment meta-trains and scores every rule (quick)', async () => {
     const r = await metaRule.run({ seed: 1, replications: 5, out: null, quick: true, progress: silentProgress });
-    const data = r.data as { curve: number[]; scores: { successes: number; replications: number }[] };
-    expect(data.curve.length).toBeGreaterThan(0);
-    expect(data.scores).toHaveLength(36);
+    const data = r.data as { curves: Record<string, number[]>; scores: { successes: number; replications: number }[] };
+    expect(Object.keys(data.curves)).toEqual(['mlp', 'lstm']);
+    for (const curve of Object.values(data.curves)) expect(curve.length).toBeGreaterThan(0);
+    expect(data.scores).toHaveLength(44); // 11 rules (two learned kinds × two lengths, 3 Hebb, 3 delta, none) × 4 tasks
     expect(r.markdown).toMatch(/AND \(held out\)/);
   });
 });

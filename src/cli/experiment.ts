@@ -14,7 +14,12 @@ const flags: readonly FlagDef[] = [
   { name: 'out', value: 'DIR', default: 'runs/experiments/<name>', help: 'folder for results.json, results.md and the plots and logs' },
   { name: 'threads', value: 'N', default: 1, help: 'threads of the native matrix products (1 is fastest on a busy machine)' },
   { name: 'quick', help: 'shrink every loop to a smoke-test size' },
+  { name: 'rule', value: 'mlp|lstm|both', help: 'meta-rule only: which learned rule to meta-train (default: both)' },
+  { name: 'update', value: 'delta|seed000|both', help: 'heat-exchanger only: which exchange update to run (default: both)' },
 ];
+
+/** Flags that belong to one experiment: given to another, they are a mistake, not a no-op. */
+const ownFlags: Readonly<Record<string, string>> = { rule: 'meta-rule', update: 'heat-exchanger' };
 
 /** `wiregrad experiment NAME`: runs one learning-rule experiment and writes its tables. */
 export const experiment: Command = {
@@ -39,6 +44,13 @@ export const experiment: Command = {
     const seed = intFlag('experiment', 'seed', values.seed, 0, 2 ** 32 - 1);
     const replications = values.replications === undefined ? chosen.defaultReplications : intFlag('experiment', 'replications', values.replications, 1, 100_000);
     if (!chosen.replicates && replications !== 1) throw new UsageError(`experiment: ${chosen.name} runs once per seed; vary --seed instead of --replications`);
+    const options: Record<string, string> = {};
+    for (const [flag, owner] of Object.entries(ownFlags)) {
+      const v = values[flag];
+      if (v === undefined) continue;
+      if (owner !== chosen.name) throw new UsageError(`experiment: --${flag} belongs to ${owner}, not ${chosen.name}`);
+      options[flag] = String(v);
+    }
     setThreads(intFlag('experiment', 'threads', values.threads, 1, 1024));
     const out = values.out === 'runs/experiments/<name>' ? path.join('runs', 'experiments', chosen.name) : String(values.out);
     const result = await chosen.run({
@@ -46,6 +58,7 @@ export const experiment: Command = {
       replications,
       out,
       quick: values.quick === true,
+      options,
       progress: (label, total) => new Progress(label, total),
     });
     const files = [

@@ -21,6 +21,8 @@ export interface ExperimentContext {
   progress(label: string, total: number): ProgressSink;
   /** A shrunken size for tests: every loop short, the same code paths. */
   quick: boolean;
+  /** Choices of one experiment's own flags (for example rule: 'lstm'); absent means its defaults. */
+  options?: Readonly<Record<string, string>>;
 }
 
 export interface ExperimentResult {

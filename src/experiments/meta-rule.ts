@@ -3,7 +3,8 @@ import type { Node } from '../graph/node';
 import { linePlot } from '../io/plot';
 import { svgToPng } from '../io/render';
 import { Adam } from '../optim/adam';
-import { deltaUpdate, hebbianUpdate, MetaRule, SynapseUpdate, UnrolledUnit } from '../rules/meta-rule';
+import { UsageError } from '../errors';
+import { deltaUpdate, hebbianUpdate, LstmMetaRule, MetaRule, SynapseUpdate, UnrolledUnit } from '../rules/meta-rule';
 import { uniform, zeros } from '../tensor/init';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
@@ -34,11 +35,45 @@ const HELD_OUT = 'AND';
 const INSEPARABLE = ['XOR', 'XNOR'];
 const STEPS = 20;
 const HIDDEN = 8;
+/** The LSTM rule's hidden size, as in the reference sketch (nn.LSTM(·, 10)). */
+const LSTM_HIDDEN = 10;
 const STEP_SIZE = 0.1;
 const META_STEPS = 1500;
 const META_LR = 0.01;
 const EVALUATE = ['AND', 'OR', 'NAND', 'XOR'];
 const BASELINE_STEP_SIZES = [0.1, 0.5, 1];
+
+/** The two learned rules: the memoryless per-synapse MLP and the per-synapse LSTM. */
+const VARIANTS = ['mlp', 'lstm'] as const;
+type Variant = (typeof VARIANTS)[number];
+
+/** A learned rule of either kind, as the meta-parameters and an update for one unrolled unit. */
+interface LearnedRule {
+  parameters: Node[];
+  /** A fresh update for the next unit built on this rule's graph. */
+  update(): SynapseUpdate;
+}
+
+function makeRule(variant: Variant, graph: Graph, rng: Rng): LearnedRule {
+  if (variant === 'mlp') {
+    const rule = new MetaRule(graph, HIDDEN, rng, STEP_SIZE);
+    return { parameters: rule.parameters, update: () => rule.update };
+  }
+  const rule = new LstmMetaRule(graph, LSTM_HIDDEN, rng, STEP_SIZE);
+  return { parameters: rule.parameters, update: () => rule.sequence() };
+}
+
+const DESCRIPTION: Record<Variant, string> = {
+  mlp: `shared MLP 4→${HIDDEN}→1`,
+  lstm: `shared LSTM 4→${LSTM_HIDDEN} with a linear readout to 1, one (h, c) per synapse`,
+};
+
+/** Which learned rules to run, from the `rule` option (default both). */
+function chosenVariants(option: string | undefined): Variant[] {
+  if (option === undefined || option === 'both') return [...VARIANTS];
+  if ((VARIANTS as readonly string[]).includes(option)) return [option as Variant];
+  throw new UsageError(`meta-rule: --rule must be one of ${VARIANTS.join(', ')}, both; got '${option}'`);
+}
 
 interface Learner {
   name: string;
@@ -86,6 +121,12 @@ function traceSteps(l: Learner, task: string, trace: Alignment[]): void {
   }
 }
 
+/** Every learner meets the same runs: one generator per learner, restarted from `seed`, walks the tasks in the same order. */
+function scoreAll(l: Learner, tasks: { name: string; t: Matrix }[], seed: number, replications: number, trace: Alignment[]): Score[] {
+  const rng = new Rng(seed);
+  return tasks.map((task) => score(l, task, rng, replications, trace));
+}
+
 function score(l: Learner, task: { name: string; t: Matrix }, rng: Rng, replications: number, trace: Alignment[]): Score {
   let successes = 0;
   let lossSum = 0;
@@ -100,54 +141,70 @@ function score(l: Learner, task: { name: string; t: Matrix }, rng: Rng, replicat
   return { learner: l.name, steps: l.unit.steps, task: task.name, successes, replications, ci: wilson(successes, replications), meanLoss: lossSum / replications };
 }
 
+interface MetaTraining {
+  variant: Variant;
+  rule: LearnedRule;
+  curve: number[];
+}
+
 /**
- * A learned local rule: a shared per-synapse MLP on (pre, post, weight, target), meta-trained
- * by backpropagating through 20 unrolled rule-driven steps of a tanh unit, then tested on a
- * held-out task and for twice as many steps, beside Hebb and the delta rule.
+ * Meta-training: each meta-step draws a training task, a step order and starting weights,
+ * unrolls STEPS rule-driven steps and takes one Adam step on the rule's parameters against
+ * the task loss after them. Every variant sees the same draws (its own generator from `seed`).
+ */
+function metaTrain(variant: Variant, ctx: ExperimentContext, training: { name: string; t: Matrix }[], metaSteps: number): MetaTraining {
+  const graph = new Graph();
+  const rule = makeRule(variant, graph, new Rng(ctx.seed));
+  const unit = new UnrolledUnit(graph, 2, 4, STEPS, rule.update());
+  const optimizer = new Adam(rule.parameters, { lr: META_LR });
+  const draws = new Rng(ctx.seed + 2);
+  const curve: number[] = [];
+  const progress = ctx.progress(`meta-rule ${variant}`, metaSteps);
+  let window = 0;
+  for (let m = 0; m < metaSteps; m++) {
+    const task = training[draws.int(training.length)];
+    const { order, w0 } = sampleRun(draws, STEPS);
+    unit.feed(INPUTS, task.t, order, w0);
+    graph.backward(unit.loss);
+    optimizer.step();
+    window += unit.loss.value.data[0];
+    if ((m + 1) % 50 === 0 || m + 1 === metaSteps) {
+      curve.push(window / ((m % 50) + 1));
+      window = 0;
+    }
+    progress.update(m + 1, `task loss ${fixed(curve.at(-1) ?? NaN)}`);
+  }
+  progress.finish();
+  return { variant, rule, curve };
+}
+
+/**
+ * Learned local rules: a shared per-synapse MLP on (pre, post, weight, target), and a shared
+ * per-synapse LSTM on the sequence of the same signals, each meta-trained by backpropagating
+ * through 20 unrolled rule-driven steps of a tanh unit, then tested on a held-out task and
+ * for twice as many steps, beside Hebb and the delta rule on the same runs.
  */
 export const metaRule: Experiment = {
   name: 'meta-rule',
-  summary: 'meta-learn a per-synapse rule through an unrolled inner loop; test on held-out AND',
+  summary: 'meta-learn a per-synapse rule (MLP or LSTM) through an unrolled inner loop; test on held-out AND',
   defaultReplications: 100,
   replicates: true,
   async run(ctx: ExperimentContext) {
-    const rng = new Rng(ctx.seed);
+    const variants = chosenVariants(ctx.options?.rule);
     const tasks = booleanTasks();
     const training = tasks.filter((t) => t.name !== HELD_OUT && !INSEPARABLE.includes(t.name));
     const metaSteps = ctx.quick ? 20 : META_STEPS;
+    const trained = variants.map((v) => metaTrain(v, ctx, training, metaSteps));
 
-    const trainGraph = new Graph();
-    const rule = new MetaRule(trainGraph, HIDDEN, rng, STEP_SIZE);
-    const unit = new UnrolledUnit(trainGraph, 2, 4, STEPS, rule.update);
-    const optimizer = new Adam(rule.parameters, { lr: META_LR });
-    const curve: number[] = [];
-    const progress = ctx.progress('meta-rule', metaSteps);
-    let window = 0;
-    for (let m = 0; m < metaSteps; m++) {
-      const task = training[rng.int(training.length)];
-      const { order, w0 } = sampleRun(rng, STEPS);
-      unit.feed(INPUTS, task.t, order, w0);
-      trainGraph.backward(unit.loss);
-      optimizer.step();
-      window += unit.loss.value.data[0];
-      if ((m + 1) % 50 === 0 || m + 1 === metaSteps) {
-        curve.push(window / ((m % 50) + 1));
-        window = 0;
-      }
-      progress.update(m + 1, `task loss ${fixed(curve.at(-1) ?? NaN)}`);
-    }
-    progress.finish();
-
-    const learned = (steps: number): Learner =>
-      learner(`learned (${steps} steps)`, steps, (g) => {
-        const copy = new MetaRule(g, HIDDEN, new Rng(0), STEP_SIZE);
+    const learned = ({ variant, rule }: MetaTraining, steps: number): Learner =>
+      learner(`learned ${variant} (${steps} steps)`, steps, (g) => {
+        const copy = makeRule(variant, g, new Rng(0));
         copy.parameters.forEach((p, i) => p.assign(rule.parameters[i].value));
-        return copy.update;
+        return copy.update();
       });
     const learners: Learner[] = [
-      learned(STEPS),
-      learned(2 * STEPS),
-      // the learned rule picks its own step size, so the fixed rules get a few
+      ...trained.flatMap((t) => [learned(t, STEPS), learned(t, 2 * STEPS)]),
+      // the learned rules pick their own step size, so the fixed rules get a few
       ...BASELINE_STEP_SIZES.map((eta) => learner(`hebbian η=${eta}`, STEPS, () => hebbianUpdate(eta))),
       ...BASELINE_STEP_SIZES.map((eta) => learner(`delta η=${eta}`, STEPS, () => deltaUpdate(eta))),
       learner('no learning', STEPS, (g) => {
@@ -155,19 +212,18 @@ export const metaRule: Experiment = {
         return () => none;
       }),
     ];
-    const evalRng = new Rng(ctx.seed + 1);
     const trace: Alignment[] = [];
-    const scores = learners.flatMap((l) => EVALUATE.map((name) => score(l, tasks.find((t) => t.name === name) as { name: string; t: Matrix }, evalRng, ctx.replications, trace)));
+    const evaluated = EVALUATE.map((name) => tasks.find((t) => t.name === name) as { name: string; t: Matrix });
+    const scores = learners.flatMap((l) => scoreAll(l, evaluated, ctx.seed + 1, ctx.replications, trace));
 
     const files: (string | null)[] = [
       writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace)),
       ...writeAlignmentPlot(ctx.out, 'alignment', `${HELD_OUT}: each step's Δw against −∇ of that step's loss`, trace),
     ];
-    const svg = linePlot([{ name: 'task loss after the unrolled steps', x: curve.map((_, i) => Math.min((i + 1) * 50, metaSteps)), y: curve }], {
-      title: 'meta-training of the per-synapse rule',
-      xLabel: 'meta-step',
-      yLabel: 'mean (y − t)²',
-    });
+    const svg = linePlot(
+      trained.map((t) => ({ name: `${t.variant}: task loss after the unrolled steps`, x: t.curve.map((_, i) => Math.min((i + 1) * 50, metaSteps)), y: t.curve })),
+      { title: 'meta-training of the per-synapse rules', xLabel: 'meta-step', yLabel: 'mean (y − t)²' },
+    );
     files.push(writeOut(ctx.out, 'meta-training.svg', svg));
     if (ctx.out !== null) files.push(writeOut(ctx.out, 'meta-training.png', svgToPng(svg)));
     const table = markdownTable(
@@ -182,12 +238,14 @@ export const metaRule: Experiment = {
         ];
       }),
     );
-    const params = Object.fromEntries(rule.parameters.map((p) => [p.name, p.value.toArray()]));
+    const params = Object.fromEntries(trained.map((t) => [t.variant, Object.fromEntries(t.rule.parameters.map((p) => [p.name, p.value.toArray()]))]));
+    const curves = Object.fromEntries(trained.map((t) => [t.variant, t.curve]));
     const markdown =
-      `## A meta-learned local rule (shared MLP ${4}→${HIDDEN}→1 on pre, post, weight, target; ${STEPS} unrolled steps; ` +
-      `${metaSteps} meta-steps of Adam ${META_LR}; ${ctx.replications} replications per cell; seed ${ctx.seed})\n\n` +
-      `Meta-training tasks: the ${training.length} linearly separable functions of two ±1 inputs other than ${HELD_OUT}.\n\n${table}\n` +
+      `## Meta-learned local rules (${STEPS} unrolled steps; ${metaSteps} meta-steps of Adam ${META_LR}; ${ctx.replications} replications per cell; seed ${ctx.seed})\n\n` +
+      `Learned rules, each on (pre, post, weight, target) per synapse, Δw = ${STEP_SIZE} · output: ${trained.map((t) => `${t.variant}, ${DESCRIPTION[t.variant]}`).join('; ')}.\n\n` +
+      `Meta-training tasks: the ${training.length} linearly separable functions of two ±1 inputs other than ${HELD_OUT}; every learned rule meets the same meta-training draws, ` +
+      `and every row of the table the same evaluation runs (step orders and starting weights).\n\n${table}\n` +
       `### Alignment of each step's Δw with −∇ of that step's loss ½(y − t)² (first ${HELD_OUT} replication of each rule)\n\n${summariseAlignment(trace)}`;
-    return { name: 'meta-rule', data: { metaSteps, curve, scores, params }, markdown, files: files.filter((f): f is string => f !== null) };
+    return { name: 'meta-rule', data: { metaSteps, variants, curves, scores, params }, markdown, files: files.filter((f): f is string => f !== null) };
   },
 };

@@ -1,8 +1,11 @@
+import { FeedForward } from '../blocks/feedforward';
+import { Lstm, LstmState } from '../blocks/lstm';
 import { UsageError } from '../errors';
 import { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
 import { mse } from '../losses/mse';
 import { add } from '../ops/add';
+import { concat } from '../ops/concat';
 import { inner } from '../ops/inner';
 import { mul } from '../ops/mul';
 import { scale } from '../ops/scale';
@@ -68,6 +71,63 @@ export class MetaRule {
     const hidden = tanh(add(inner(this.A, features), inner(this.b, ones)));
     return scale(add(inner(this.c, hidden), inner(this.d, ones)), this.stepSize);
   };
+}
+
+/**
+ * A learned local rule with a memory: one small LSTM (the Lstm block), shared by every synapse,
+ * reads the synapse's (pre, post, weight, target) at each step of the inner loop, and a linear
+ * readout of its h gives the weight change, Δw = η · (v · h + d). Each synapse is one row of
+ * the LSTM's batch, so every synapse carries its own (h, c) through the steps while all share
+ * W, b, v and d. Like MetaRule it is graph nodes only, so meta-training backpropagates through
+ * the unrolled inner loop and through the LSTM's own recurrence.
+ */
+export class LstmMetaRule {
+  readonly lstm: Lstm;
+  readonly readout: FeedForward;
+  private sequences = 0;
+
+  constructor(readonly graph: Graph, hidden: number, rng: Rng, readonly stepSize = 0.1) {
+    if (!Number.isInteger(hidden) || hidden < 1) throw new UsageError(`LstmMetaRule: hidden must be a positive integer, got ${hidden}`);
+    this.lstm = new Lstm(graph, 'metaLstm', FEATURES, hidden, rng);
+    this.readout = new FeedForward(graph, 'metaLstm.readout', hidden, 1, rng, { activation: 'none' });
+  }
+
+  /** The parameters meta-training changes. */
+  get parameters(): Node[] {
+    return [...this.lstm.parameters, ...this.readout.parameters];
+  }
+
+  /**
+   * A fresh sequence: an update that starts every synapse from h = c = 0 and advances the LSTM
+   * one step per call, so it must be called once per inner-loop step, in order (one sequence
+   * per unrolled unit).
+   */
+  sequence(): SynapseUpdate {
+    const g = this.graph;
+    const at = `seq${this.sequences++}`;
+    let state: LstmState | null = null;
+    let eye: Node;
+    let onesColumn: Node;
+    let step = 0;
+    return (rows, ones) => {
+      const n = ones.cols;
+      if (state === null) {
+        [state, eye, onesColumn] = g.scope(`metaLstm.${at}`, () => {
+          const zero = g.constant('state0', zeros(n, this.lstm.hiddenSize));
+          const identity = zeros(n, n);
+          for (let i = 0; i < n; i++) identity.set(i, i, 1);
+          return [{ h: zero, c: zero }, g.constant('eye', identity), g.constant('onesColumn', new Matrix(n, 1).fill(1))] as const;
+        });
+      }
+      // There is no transpose node: diag(r) = I ⊙ (1 · r) holds row r on its diagonal, whose row
+      // sums are r as a column and whose column sums (1ᵀ · diag) are r as a row again.
+      const column = (r: Node): Node => sum(mul(eye, inner(onesColumn, r)), 'row');
+      const features = concat([rows.pre, rows.post, rows.weight, rows.target].map(column));
+      state = this.lstm.step(features, state, `${at}.t${++step}`);
+      const perSynapse = this.readout.apply(state.h, `metaLstm.readout.${at}.t${step}`);
+      return scale(inner(ones, mul(eye, inner(perSynapse, ones))), this.stepSize);
+    };
+  }
 }
 
 /**
