@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureDir, savePlot, saveFile } from '../src/cli/files';
+import { savePlot, saveFile } from '../src/cli/files';
+import { ensureDir } from '../src/io/folder';
 import { finalLoss, saveLossPlot } from '../src/cli/train';
 
 describe('CLI output files', () => {

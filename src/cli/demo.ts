@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { xorGate } from '../data/synthetic';
 import { Graph } from '../graph/graph';
+import { ensureDir } from '../io/folder';
 import { writeGraph } from '../io/render';
 import { mse } from '../losses/mse';
 import { add } from '../ops/add';
@@ -11,7 +12,7 @@ import { xavier, zeros } from '../tensor/init';
 import { Rng } from '../tensor/rng';
 import { gradcheck } from '../testing/gradcheck';
 import { Command } from './command';
-import { ensureDir, shown } from './files';
+import { shown } from './files';
 import { FlagDef, helpText, intFlag, numberFlag, parseWith, positionals } from './flags';
 
 const flags: readonly FlagDef[] = [

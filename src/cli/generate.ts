@@ -2,9 +2,10 @@ import * as path from 'node:path';
 import { sineSeries } from '../data/synthetic';
 import { UsageError } from '../errors';
 import { loadCheckpoint } from '../io/checkpoint';
+import { ensureDir } from '../io/folder';
 import { LstmSine, LstmSineOptions, sliceRows } from '../models/lstm-sine';
 import { Command } from './command';
-import { ensureDir, saveFile, savePlot, shown } from './files';
+import { saveFile, savePlot, shown } from './files';
 import { FlagDef, helpText, intFlag, parseWith, positionals } from './flags';
 import { checkpointOptions, lossText } from './train';
 

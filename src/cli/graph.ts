@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { UsageError } from '../errors';
+import { ensureDir } from '../io/folder';
 import { writeGraph } from '../io/render';
 import { BuiltinModel, builtinModels } from '../models/index';
 import { Command } from './command';
-import { ensureDir, shown } from './files';
+import { shown } from './files';
 import { FlagDef, helpText, parseWith, positionals } from './flags';
 
 const flags: readonly FlagDef[] = [

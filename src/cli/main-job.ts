@@ -1,8 +1,9 @@
 import * as path from 'node:path';
+import { ensureDir } from '../io/folder';
 import { writeGraph } from '../io/render';
 import { builtinModels } from '../models/index';
 import { Command } from './command';
-import { ensureDir, shown } from './files';
+import { shown } from './files';
 import { FlagDef, helpText, ParsedFlags, parseWith, positionals } from './flags';
 import { generateSine } from './generate';
 import { formatSeconds } from './progress';

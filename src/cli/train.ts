@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import { CheckpointError, NumericsError, UsageError } from '../errors';
 import { readCheckpoint, saveCheckpoint } from '../io/checkpoint';
+import { ensureDir } from '../io/folder';
 import type { Series } from '../io/plot';
 import type { TrainRecord } from '../models/train';
 import { Command } from './command';
-import { ensureDir, savePlot, shown } from './files';
+import { savePlot, shown } from './files';
 import { commonFlags, FlagDef, helpText, parseWith, ParsedFlags, positionals, readCommon } from './flags';
 import { MetricsLog } from './metrics';
 import { Progress } from './progress';

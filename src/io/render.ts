@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync } from 'fs';
+import { existsSync } from 'fs';
 import { dirname, join } from 'path';
 import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import type { Viz } from '@viz-js/viz';
-import { IoError, UsageError } from '../errors';
+import { UsageError } from '../errors';
 import { DotOptions, toDot } from '../graph/dot';
 import type { Node } from '../graph/node';
 import { writeFileAtomic } from './atomic';
+import { ensureDir } from './folder';
 
 // Both renderers are loaded on first use: importing wiregrad must not pay for (or fail on) a
 // WebAssembly Graphviz or a native rasteriser that a program never calls.
@@ -79,11 +80,7 @@ export async function writeGraph(root: Node | readonly Node[], path: string, opt
     if (options.svg) files.push([`${base}.svg`, svg]);
     if (options.png) files.push([`${base}.png`, svgToPng(svg)]);
   }
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch (e) {
-    throw new IoError(`${dirname(path)}: cannot create the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  ensureDir(dirname(path));
   for (const [file, content] of files) writeFileAtomic(file, typeof content === 'string' ? Buffer.from(content) : content);
   return files.map(([file]) => file);
 }
