@@ -6,10 +6,12 @@ import { tsBackend } from './ts';
 
 /**
  * Multiply-adds (m·n·k) from which a product goes to the addon. Below it the call (about half a
- * microsecond) costs more than the work: the TS/native crossover measured by `npm run bench:gemm`
- * (bench/results/gemm.md: 27 for float64, 64 for float32; the larger one is used).
+ * microsecond) costs more than the work. The crossover worker of `npm run bench:gemm`
+ * (`npx tsx bench/gemm.ts --worker crossover --n 0 --dtype float64 --threads 1`) puts it between
+ * 4³ = 64 multiply-adds (TS faster: 0.65–0.99× the addon's time) and 5³ = 125 (the addon faster),
+ * in both dtypes, three runs at load 3.
  */
-export const NATIVE_THRESHOLD = 64;
+export const NATIVE_THRESHOLD = 100;
 
 export type BackendChoice = 'auto' | 'ts' | 'native';
 
