@@ -1,20 +1,20 @@
 import * as path from 'node:path';
 import { sineSeries } from '../data/synthetic';
 import { UsageError } from '../errors';
-import { loadCheckpoint } from '../io/checkpoint';
 import { ensureDir } from '../io/folder';
 import { LstmSine, LstmSineOptions, sliceRows } from '../models/lstm-sine';
 import { Command } from './command';
 import { saveFile, savePlot, shown } from './files';
 import { FlagDef, helpText, intFlag, parseWith, positionals } from './flags';
-import { checkpointOptions, lossText } from './train';
+import { fromFlag, loadTrained, outDir, outFlag } from './from-checkpoint';
+import { lossText } from './train';
 
 const SEEDS = 5;
 
 const flags: readonly FlagDef[] = [
-  { name: 'from', value: 'CKPT', default: 'runs/lstm-sine/model.safetensors', help: "a checkpoint written by 'wiregrad train lstm-sine'" },
+  fromFlag('lstm-sine'),
   { name: 'steps', value: 'N', default: 100, help: 'points to generate after the 5 seed points' },
-  { name: 'out', value: 'DIR', default: 'the folder of CKPT', help: 'folder for generated.csv, generated.svg and generated.png' },
+  outFlag('generated.csv, generated.svg and generated.png'),
 ];
 
 export interface Generation {
@@ -61,13 +61,6 @@ export function generateSine(model: LstmSine, steps: number, out: string): Gener
   return { maxError, files: [saveFile(path.join(out, 'generated.csv'), csv.join('\n') + '\n'), ...plot] };
 }
 
-/** Rebuilds lstm-sine from a checkpoint written by `train`. */
-export function loadLstmSine(file: string): LstmSine {
-  const model = new LstmSine(checkpointOptions(file, 'lstm-sine') as Partial<LstmSineOptions>);
-  loadCheckpoint(file, model.graph);
-  return model;
-}
-
 export const generate: Command = {
   name: 'generate',
   summary: 'run a trained lstm-sine in closed loop and plot it against the true curve',
@@ -88,9 +81,8 @@ export const generate: Command = {
     const [name] = positionals('generate', rest, ['MODEL']);
     if (name !== 'lstm-sine') throw new UsageError(`generate: unknown model '${name}' (models: lstm-sine)`);
     const steps = intFlag('generate', 'steps', values.steps, 1, 1_000_000);
-    const from = String(values.from);
-    const out = values.out === 'the folder of CKPT' ? path.dirname(from) : String(values.out);
-    const { maxError, files } = generateSine(loadLstmSine(from), steps, out);
+    const model = loadTrained(String(values.from), 'lstm-sine', (options) => new LstmSine(options as Partial<LstmSineOptions>));
+    const { maxError, files } = generateSine(model, steps, outDir(values));
     process.stdout.write(`lstm-sine: ${steps} points in closed loop, largest error ${lossText(maxError)}\nwrote ${files.map(shown).join(', ')}\n`);
     return 0;
   },

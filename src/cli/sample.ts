@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { loadFashionMnist } from '../data/fashion-mnist';
 import { UsageError } from '../errors';
-import { loadCheckpoint } from '../io/checkpoint';
 import { ensureDir } from '../io/folder';
 import { imageGrid, upscale } from '../io/png';
 import { FMNIST_PIXELS, VaeFmnist, VaeFmnistOptions } from '../models/vae-fmnist';
@@ -10,7 +9,7 @@ import { Rng } from '../tensor/rng';
 import { Command } from './command';
 import { savePng, shown } from './files';
 import { FlagDef, helpText, intFlag, parseWith, positionals } from './flags';
-import { checkpointOptions } from './train';
+import { fromFlag, loadTrained, outDir, outFlag } from './from-checkpoint';
 import { dataDir, dataFlag } from './trainers';
 
 const SIDE = 28;
@@ -19,13 +18,13 @@ const COLUMNS = 8;
 const GAP = 96;
 
 const flags: readonly FlagDef[] = [
-  { name: 'from', value: 'CKPT', default: 'runs/vae-fmnist/model.safetensors', help: "a checkpoint written by 'wiregrad train vae-fmnist'" },
+  fromFlag('vae-fmnist'),
   { name: 'count', value: 'N', default: 64, help: 'samples from the prior (8 per row)' },
   { name: 'pairs', value: 'N', default: 32, help: 'test images reconstructed (rows of originals, each above its reconstructions)' },
   { name: 'scale', value: 'N', default: 3, help: 'pixels per image pixel in the PNGs' },
   { name: 'seed', value: 'N', default: 1, help: 'seed of the prior draws' },
   dataFlag,
-  { name: 'out', value: 'DIR', default: 'the folder of CKPT', help: 'folder for samples.png and reconstructions.png' },
+  outFlag('samples.png and reconstructions.png'),
 ];
 
 export interface SampleSettings {
@@ -63,13 +62,6 @@ export function sampleVae(model: VaeFmnist, settings: SampleSettings, out: strin
   return [savePng(path.join(out, 'samples.png'), grid(samples)), savePng(path.join(out, 'reconstructions.png'), grid(interleaved))];
 }
 
-/** Rebuilds vae-fmnist from a checkpoint written by `train`. */
-export function loadVaeFmnist(file: string): VaeFmnist {
-  const model = new VaeFmnist(checkpointOptions(file, 'vae-fmnist') as Partial<VaeFmnistOptions>);
-  loadCheckpoint(file, model.graph);
-  return model;
-}
-
 export const sample: Command = {
   name: 'sample',
   summary: 'draw a trained vae-fmnist: samples from the prior and reconstructions of test images',
@@ -96,9 +88,8 @@ export const sample: Command = {
       seed: intFlag('sample', 'seed', values.seed, 0, 2 ** 32 - 1),
       data: dataDir(values),
     };
-    const from = String(values.from);
-    const out = values.out === 'the folder of CKPT' ? path.dirname(from) : String(values.out);
-    const files = sampleVae(loadVaeFmnist(from), settings, out);
+    const model = loadTrained(String(values.from), 'vae-fmnist', (options) => new VaeFmnist(options as Partial<VaeFmnistOptions>));
+    const files = sampleVae(model, settings, outDir(values));
     process.stdout.write(`vae-fmnist: ${settings.count} samples and ${settings.pairs} reconstructions\nwrote ${files.map(shown).join(', ')}\n`);
     return 0;
   },

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { CheckpointError, NumericsError, UsageError } from '../errors';
-import { readCheckpoint, saveCheckpoint } from '../io/checkpoint';
+import { NumericsError, UsageError } from '../errors';
+import { saveCheckpoint } from '../io/checkpoint';
 import { ensureDir } from '../io/folder';
 import type { Series } from '../io/plot';
 import type { TrainRecord } from '../models/train';
@@ -123,27 +123,6 @@ export function saveLossPlot(base: string, model: string, history: readonly Trai
 /** A loss for a progress line: 4 significant digits, exponent form when small. */
 export function lossText(v: number): string {
   return Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(3) : v.toPrecision(4);
-}
-
-/**
- * The options a checkpoint written by `train` was trained with, after checking that it holds
- * `model`; the caller builds the model from them and loads the parameters.
- */
-export function checkpointOptions(file: string, model: string): Record<string, unknown> {
-  const { metadata } = readCheckpoint(file);
-  if (metadata.model !== model) {
-    throw new CheckpointError(`${file}: holds ${metadata.model === undefined ? 'no model name' : `model '${metadata.model}'`}, not ${model} (train one with 'wiregrad train ${model}')`);
-  }
-  let options: unknown;
-  try {
-    options = JSON.parse(metadata.options ?? '');
-  } catch {
-    options = null;
-  }
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new CheckpointError(`${file}: the metadata 'options' is not the JSON object of the model's options`);
-  }
-  return options as Record<string, unknown>;
 }
 
 export function figuresText(figures: readonly [string, number][]): string {
