@@ -7,15 +7,13 @@ import { svgToPng } from '../io/render';
 import { mse } from '../losses/mse';
 import { scale } from '../ops/scale';
 import { Sgd } from '../optim/sgd';
-import { Alignment, alignment, toJsonl } from '../rules/alignment';
-import { SyntheticGradient } from '../rules/dni';
+import { Alignment, toJsonl } from '../rules/alignment';
 import { normal } from '../tensor/init';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
+import { attachInterfaces, DniNet, traceAlignment, Variant, VARIANTS } from './dni-variants';
 import { Experiment, ExperimentContext, fixed, markdownTable, summariseAlignment, writeAlignmentPlot, writeOut } from './experiment';
 
-type Variant = 'backprop' | 'DNI' | 'cDNI';
-const VARIANTS: readonly Variant[] = ['backprop', 'DNI', 'cDNI'];
 
 /** The reference set-up: 12-bit sums of two 11-bit numbers, 1000 examples in batches of 10, plain SGD at 0.1. */
 const BITS = 12;
@@ -28,14 +26,10 @@ const LR_SYNTHESISER = 0.01;
 const SIZES = [2 * BITS, 128, 64, BITS];
 const ALIGN_EVERY = 2000;
 
-interface AdditionNet {
-  graph: Graph;
+interface AdditionNet extends DniNet {
   x: Node;
   y: Node;
   out: Node;
-  loss: Node;
-  layers: FeedForward[];
-  interfaces: SyntheticGradient[];
 }
 
 /** 24-128-64-12 sigmoid layers without biases, weights N(0, 0.2²) − 0.1 as in the reference; an interface after each hidden layer for DNI. */
@@ -56,17 +50,7 @@ function build(variant: Variant, rng: Rng): AdditionNet {
     hidden.push(h);
   }
   const loss = scale(mse(h, y, 'sum'), 0.5, 'loss');
-  const interfaces =
-    variant === 'backprop'
-      ? []
-      : hidden.slice(0, -1).map(
-          (node) =>
-            new SyntheticGradient(node, {
-              rng,
-              optimizer: (params) => new Sgd(params, { lr: LR_SYNTHESISER }),
-              context: variant === 'cDNI' ? BITS : 0,
-            }),
-        );
+  const interfaces = attachInterfaces(variant, hidden.slice(0, -1), rng, (params) => new Sgd(params, { lr: LR_SYNTHESISER }), BITS);
   return { graph, x, y, out: h, loss, layers, interfaces };
 }
 
@@ -136,7 +120,7 @@ function runVariant(variant: Variant, ctx: ExperimentContext, train: Dataset, te
       net.x.feed(xs[b]);
       net.y.feed(ys[b]);
       for (const sg of net.interfaces) if (sg.context) sg.condition(ys[b]);
-      if (net.interfaces.length > 0 && step % ALIGN_EVERY === 0) traceAlignment(net, step, variant, trace);
+      if (net.interfaces.length > 0 && step % ALIGN_EVERY === 0) traceAlignment(net, step, variant, trace, -LR);
       const out = net.graph.forward(net.out);
       for (let i = 0; i < out.size; i++) {
         const o = out.data[i];
@@ -160,24 +144,6 @@ function runVariant(variant: Variant, ctx: ExperimentContext, train: Dataset, te
   }
   progress.finish(`Σ|δ| ${curve.at(-1)?.summedDelta.toFixed(2)}`);
   return { variant, curve, train: evaluate(net, train), test: evaluate(net, test) };
-}
-
-/** The true gradient of every layer below an interface, against the update DNI makes at the same state. */
-function traceAlignment(net: AdditionNet, step: number, variant: Variant, trace: Alignment[]): void {
-  const below = net.layers.slice(0, net.interfaces.length);
-  const gradients = (mode: SyntheticGradient['mode']): Matrix[] => {
-    net.interfaces.forEach((sg) => (sg.mode = mode));
-    net.graph.backward(net.loss);
-    return below.map((l) => (l.weight.grad as Matrix).clone());
-  };
-  const truth = gradients('true');
-  const synthetic = gradients('frozen');
-  net.interfaces.forEach((sg) => (sg.mode = 'train'));
-  below.forEach((l, k) => {
-    const delta = synthetic[k];
-    for (let i = 0; i < delta.size; i++) delta.data[i] *= -LR;
-    trace.push(alignment(step, variant, l.name, delta, truth[k]));
-  });
 }
 
 /** Binary addition: backprop against DNI and cDNI with an interface after each hidden layer. */

@@ -7,14 +7,12 @@ import { linePlot } from '../io/plot';
 import { svgToPng } from '../io/render';
 import { softmaxCrossEntropy } from '../losses/softmax-cross-entropy';
 import { Adam } from '../optim/adam';
-import { Alignment, alignment, toJsonl } from '../rules/alignment';
-import { SyntheticGradient } from '../rules/dni';
+import { Alignment, toJsonl } from '../rules/alignment';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
+import { attachInterfaces, DniNet, traceAlignment, Variant, VARIANTS } from './dni-variants';
 import { Experiment, ExperimentContext, fixed, markdownTable, summariseAlignment, writeAlignmentPlot, writeOut } from './experiment';
 
-type Variant = 'backprop' | 'DNI' | 'cDNI';
-const VARIANTS: readonly Variant[] = ['backprop', 'DNI', 'cDNI'];
 
 const SIZES = [784, 256, 256, 10];
 const CLASSES = 10;
@@ -26,14 +24,10 @@ const ALIGN_EVERY = 600;
 /** In --quick runs: this many training and test images, one epoch. */
 const QUICK_IMAGES = 500;
 
-interface Net {
-  graph: Graph;
+interface Net extends DniNet {
   x: Node;
   labels: Node;
   logits: Node;
-  loss: Node;
-  layers: FeedForward[];
-  interfaces: SyntheticGradient[];
 }
 
 /** 784-256-256-10 ReLU MLP; for DNI a linear synthesiser after every hidden layer (cDNI: also reading the one-hot label). */
@@ -52,10 +46,7 @@ function build(variant: Variant, rng: Rng): Net {
     if (!last) hidden.push(h);
   }
   const loss = softmaxCrossEntropy(h, labels, 'batch', 'loss');
-  const interfaces =
-    variant === 'backprop'
-      ? []
-      : hidden.map((node) => new SyntheticGradient(node, { rng, optimizer: (p) => new Adam(p, { lr: LR_SYNTHESISER }), context: variant === 'cDNI' ? CLASSES : 0 }));
+  const interfaces = attachInterfaces(variant, hidden, rng, (p) => new Adam(p, { lr: LR_SYNTHESISER }), CLASSES);
   return { graph, x, labels, logits: h, loss, layers, interfaces };
 }
 
@@ -105,24 +96,6 @@ interface VariantResult {
   seconds: number;
 }
 
-function traceAlignment(net: Net, step: number, variant: Variant, trace: Alignment[]): void {
-  const below = net.layers.slice(0, net.interfaces.length);
-  const gradients = (mode: SyntheticGradient['mode']): Matrix[] => {
-    net.interfaces.forEach((sg) => (sg.mode = mode));
-    net.graph.backward(net.loss);
-    return below.map((l) => (l.weight.grad as Matrix).clone());
-  };
-  const truth = gradients('true');
-  const synthetic = gradients('frozen');
-  net.interfaces.forEach((sg) => (sg.mode = 'train'));
-  // the direction is what matters here: Adam rescales each coordinate, so −g stands for the update
-  below.forEach((l, k) => {
-    const d = synthetic[k];
-    for (let i = 0; i < d.size; i++) d.data[i] = -d.data[i];
-    trace.push(alignment(step, variant, l.name, d, truth[k]));
-  });
-}
-
 function runVariant(variant: Variant, ctx: ExperimentContext, train: Batches, test: Batches, epochs: number, trace: Alignment[]): VariantResult {
   const rng = new Rng(ctx.seed);
   const net = build(variant, rng.fork());
@@ -143,7 +116,8 @@ function runVariant(variant: Variant, ctx: ExperimentContext, train: Batches, te
       net.x.feed(batch.x);
       net.labels.feed(labels);
       for (const sg of net.interfaces) if (sg.context) sg.condition(oneHot);
-      if (net.interfaces.length > 0 && step % ALIGN_EVERY === 0) traceAlignment(net, step, variant, trace);
+      // the direction is what matters here: Adam rescales each coordinate, so −g stands for the update
+      if (net.interfaces.length > 0 && step % ALIGN_EVERY === 0) traceAlignment(net, step, variant, trace, -1);
       net.graph.backward(net.loss);
       lossSum += net.loss.value.data[0];
       net.interfaces.forEach((sg, k) => {
