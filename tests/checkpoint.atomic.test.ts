@@ -9,6 +9,7 @@ jest.mock('fs', () => {
 
 import * as fs from 'fs';
 import { Graph, IoError, loadCheckpoint, Matrix, saveCheckpoint } from '../src';
+import { expectCodedError } from './helpers';
 
 const mocked = fs as jest.Mocked<typeof fs>;
 const failure = (code: string) => (): never => {
@@ -39,15 +40,7 @@ describe('atomic checkpoint writes', () => {
       saveCheckpoint(file, model(1));
       const before = fs.readFileSync(file);
       inject();
-      let caught: unknown;
-      try {
-        saveCheckpoint(file, model(5));
-      } catch (e) {
-        caught = e;
-      }
-      expect(caught).toBeInstanceOf(IoError);
-      expect((caught as IoError).code).toBe('E_IO');
-      expect((caught as IoError).message).toContain(file);
+      expectCodedError(() => saveCheckpoint(file, model(5)), IoError, 'E_IO', file);
       expect(fs.readFileSync(file).equals(before)).toBe(true);
       expect(fs.readdirSync(dir)).toEqual(['model.safetensors']);
       // and the next save works and replaces it

@@ -14,21 +14,13 @@ import {
   readCheckpoint,
   saveCheckpoint,
 } from '../src';
+import { expectCodedError } from './helpers';
 
 const NAME = 'runs/model.safetensors';
 
 function checkpointError(fn: () => unknown, name: string, pattern?: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(CheckpointError);
-  const err = caught as CheckpointError;
-  expect(err.code).toBe('E_CHECKPOINT');
-  expect(err.message).toContain(name);
-  if (pattern) expect(err.message).toMatch(pattern);
+  const message = expectCodedError(fn, CheckpointError, 'E_CHECKPOINT', name);
+  if (pattern) expect(message).toMatch(pattern);
 }
 
 /** Checkpoint bytes from a header object and a data section, written by hand (not by the encoder). */

@@ -1,21 +1,6 @@
-import { main } from '../src/cli/main';
 import { commands } from '../src/cli/commands';
 import { trainSpecs } from '../src/cli/trainers';
-
-/** Runs the CLI in-process and captures what it writes. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(argv);
-    return { code, out, err };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-}
+import { runCli } from './helpers';
 
 /** A usage failure: exit 2, exactly one line on stderr, no stack trace. */
 function expectUsageError(r: { code: number; err: string }, pattern: RegExp): void {
@@ -29,7 +14,7 @@ describe('wiregrad command line: conventions', () => {
   const helps = [...commands.map((c) => c.name), ...trainSpecs.map((s) => `train ${s.name}`)];
   it.each(helps)('%s --help exits 0 and lists every flag with its default', async (command) => {
     const words = command.split(' ');
-    const r = await cli(...words, '--help');
+    const r = await runCli(...words, '--help');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`^usage: wiregrad ${words.join(' ')}`));
     expect(r.out).toMatch(/^ {2}--help/m);
@@ -37,7 +22,7 @@ describe('wiregrad command line: conventions', () => {
   });
 
   it('train MODEL --help lists the model flags and the common ones', async () => {
-    const r = await cli('train', 'lstm-sine', '--help');
+    const r = await runCli('train', 'lstm-sine', '--help');
     for (const flag of ['--steps N', '--hidden N', '--lr RATE', '--batch N', '--seed N', '--dtype float32|float64', '--threads N', '--out DIR']) {
       expect(r.out).toContain(flag);
     }
@@ -45,37 +30,37 @@ describe('wiregrad command line: conventions', () => {
   });
 
   it('a bad dtype exits 2 and lists the choices', async () => {
-    expectUsageError(await cli('train', 'lstm-sine', '--dtype', 'float16'), /--dtype must be one of float32, float64, got 'float16'/);
+    expectUsageError(await runCli('train', 'lstm-sine', '--dtype', 'float16'), /--dtype must be one of float32, float64, got 'float16'/);
   });
 
   it('a value out of range exits 2', async () => {
-    expectUsageError(await cli('train', 'lstm-sine', '--lr=-1'), /--lr must be a number/);
-    expectUsageError(await cli('train', 'lstm-sine', '--lr', '0'), /--lr must be a number/);
-    expectUsageError(await cli('generate', 'lstm-sine', '--steps', '0'), /--steps must be an integer in \[1, /);
+    expectUsageError(await runCli('train', 'lstm-sine', '--lr=-1'), /--lr must be a number/);
+    expectUsageError(await runCli('train', 'lstm-sine', '--lr', '0'), /--lr must be a number/);
+    expectUsageError(await runCli('generate', 'lstm-sine', '--steps', '0'), /--steps must be an integer in \[1, /);
   });
 
   it('an unknown flag exits 2 with one line', async () => {
-    expectUsageError(await cli('demo', '--stepz', '3'), /Unknown option '--stepz'/);
+    expectUsageError(await runCli('demo', '--stepz', '3'), /Unknown option '--stepz'/);
   });
 
   it('a bad integer exits 2 and names the flag and the value', async () => {
-    expectUsageError(await cli('demo', '--steps', '1.5'), /--steps must be an integer .*'1\.5'/);
+    expectUsageError(await runCli('demo', '--steps', '1.5'), /--steps must be an integer .*'1\.5'/);
   });
 
   it('an unknown model exits 2 and lists the known ones', async () => {
-    expectUsageError(await cli('graph', 'no-such-model'), /unknown model 'no-such-model' \(models: .*mlp-demo/);
-    expectUsageError(await cli('train', 'no-such-model'), /unknown model 'no-such-model' \(models: lstm-sine/);
-    expectUsageError(await cli('generate', 'mlp-addition'), /unknown model 'mlp-addition' \(models: lstm-sine\)/);
+    expectUsageError(await runCli('graph', 'no-such-model'), /unknown model 'no-such-model' \(models: .*mlp-demo/);
+    expectUsageError(await runCli('train', 'no-such-model'), /unknown model 'no-such-model' \(models: lstm-sine/);
+    expectUsageError(await runCli('generate', 'mlp-addition'), /unknown model 'mlp-addition' \(models: lstm-sine\)/);
   });
 
   it('a missing checkpoint is a one-line failure with exit 1', async () => {
-    const r = await cli('generate', 'lstm-sine', '--from', '/nonexistent/model.safetensors');
+    const r = await runCli('generate', 'lstm-sine', '--from', '/nonexistent/model.safetensors');
     expect(r.code).toBe(1);
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/\/nonexistent\/model.safetensors: cannot read \(ENOENT\)/);
   });
 
   it('a missing model argument exits 2', async () => {
-    expectUsageError(await cli('graph'), /missing <MODEL>/);
+    expectUsageError(await runCli('graph'), /missing <MODEL>/);
   });
 });

@@ -1,22 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../src/cli/main';
 import { readCheckpoint } from '../src/io/checkpoint';
 import { BuiltinModel, builtinDot, builtinModels } from '../src/models/index';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-  }
-}
+import { runCli } from './helpers';
 
 describe('train and generate end to end (tiny settings)', () => {
   let dir: string;
@@ -27,7 +14,7 @@ describe('train and generate end to end (tiny settings)', () => {
 
   it('train lstm-sine writes metrics.jsonl, the checkpoint and the loss plot', async () => {
     const out = path.join(dir, 'lstm');
-    const r = await cli('train', 'lstm-sine', '--steps', '24', '--hidden', '4', '--batch', '2', '--seed', '3', '--out', out);
+    const r = await runCli('train', 'lstm-sine', '--steps', '24', '--hidden', '4', '--batch', '2', '--seed', '3', '--out', out);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^lstm-sine: final loss [\d.e-]+, held-out one-step MSE [\d.e-]+, /);
     expect(r.out).toContain(path.join(out, 'model.safetensors'));
@@ -49,7 +36,7 @@ describe('train and generate end to end (tiny settings)', () => {
   it('generate --from that checkpoint writes the closed-loop points and plot', async () => {
     const ckpt = path.join(dir, 'lstm', 'model.safetensors');
     const out = path.join(dir, 'gen');
-    const r = await cli('generate', 'lstm-sine', '--from', ckpt, '--steps', '12', '--out', out);
+    const r = await runCli('generate', 'lstm-sine', '--from', ckpt, '--steps', '12', '--out', out);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/12 points in closed loop, largest error [\d.e-]+/);
     const csv = fs.readFileSync(path.join(out, 'generated.csv'), 'utf8').trimEnd().split('\n');
@@ -62,12 +49,12 @@ describe('train and generate end to end (tiny settings)', () => {
   it('train vae-fmnist and sample from it write checkpoint, plots and PNG grids', async () => {
     const out = path.join(dir, 'vae');
     const fixture = path.join(__dirname, '..', 'data', 'fashion-mnist-mini');
-    const t = await cli('train', 'vae-fmnist', '--data', fixture, '--steps', '3', '--batch', '50', '--hidden', '16', '--latent', '2', '--eval', '10', '--out', out);
+    const t = await runCli('train', 'vae-fmnist', '--data', fixture, '--steps', '3', '--batch', '50', '--hidden', '16', '--latent', '2', '--eval', '10', '--out', out);
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/^vae-fmnist: final loss [\d.]+, held-out loss per image [\d.]+, mean training loss [\d.]+, steps 3, /);
     expect(fs.readFileSync(path.join(out, 'metrics.jsonl'), 'utf8').trimEnd().split('\n')).toHaveLength(3);
     expect(JSON.parse(readCheckpoint(path.join(out, 'model.safetensors')).metadata.options)).toMatchObject({ encoder: [16], decoder: [16], latent: 2 });
-    const r = await cli('sample', 'vae-fmnist', '--from', path.join(out, 'model.safetensors'), '--data', fixture, '--count', '4', '--pairs', '5', '--scale', '1');
+    const r = await runCli('sample', 'vae-fmnist', '--from', path.join(out, 'model.safetensors'), '--data', fixture, '--count', '4', '--pairs', '5', '--scale', '1');
     expect(r.code).toBe(0);
     const size = (file: string): number[] => {
       const png = fs.readFileSync(path.join(out, file));
@@ -84,7 +71,7 @@ describe('train and generate end to end (tiny settings)', () => {
     const fixture = path.join(__dirname, '..', 'data', 'fashion-mnist-mini');
     const checkpoint = path.join(out, 'model.safetensors');
     const before = fs.readFileSync(checkpoint);
-    const r = await cli('train', 'vae-fmnist', '--data', fixture, '--lr', '1e4', '--steps', '5', '--batch', '50', '--hidden', '16', '--latent', '2', '--eval', '0', '--out', out);
+    const r = await runCli('train', 'vae-fmnist', '--data', fixture, '--lr', '1e4', '--steps', '5', '--batch', '50', '--hidden', '16', '--latent', '2', '--eval', '0', '--out', out);
     expect(r.code).toBe(1);
     const lines = r.err.trimEnd().split('\n');
     expect(lines[lines.length - 1]).toMatch(/training diverged: parameter 'vae\.[\w.]+' holds NaN or Inf .*model\.safetensors was not written/);
@@ -94,7 +81,7 @@ describe('train and generate end to end (tiny settings)', () => {
 
   it('demo trains the hand-wired net on XOR, checks its gradients and draws it', async () => {
     const out = path.join(dir, 'demo');
-    const r = await cli('demo', '--out', out);
+    const r = await runCli('demo', '--out', out);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^gradcheck: ok, gradients correct for 4 node\(s\)/);
     const [, before, after] = /loss ([\d.]+) → ([\d.]+)/.exec(r.out) ?? [];
@@ -104,7 +91,7 @@ describe('train and generate end to end (tiny settings)', () => {
 
   it('graph MODEL writes the same DOT as the committed built-in graph, plus SVG and PNG', async () => {
     const out = path.join(dir, 'graphs');
-    const r = await cli('graph', 'mlp-demo', '--svg', '--png', '--out', out);
+    const r = await runCli('graph', 'mlp-demo', '--svg', '--png', '--out', out);
     expect(r.code).toBe(0);
     const model = builtinModels.find((m) => m.name === 'mlp-demo');
     expect(fs.readFileSync(path.join(out, 'mlp-demo.dot'), 'utf8')).toBe(builtinDot(model as BuiltinModel));
@@ -113,10 +100,10 @@ describe('train and generate end to end (tiny settings)', () => {
 
   it('a checkpoint of another model is refused in one line, exit 1', async () => {
     const out = path.join(dir, 'add');
-    const t = await cli('train', 'mlp-addition', '--epochs', '1', '--examples', '20', '--bits', '4', '--hidden', '8', '--out', out);
+    const t = await runCli('train', 'mlp-addition', '--epochs', '1', '--examples', '20', '--bits', '4', '--hidden', '8', '--out', out);
     expect(t.code).toBe(0);
     expect(t.out).toMatch(/mlp-addition: final loss [\d.]+, bit accuracy [\d.]+, epochs 1/);
-    const r = await cli('generate', 'lstm-sine', '--from', path.join(out, 'model.safetensors'), '--out', out);
+    const r = await runCli('generate', 'lstm-sine', '--from', path.join(out, 'model.safetensors'), '--out', out);
     expect(r.code).toBe(1);
     expect(r.err.trimEnd().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/holds model 'mlp-addition', not lstm-sine/);

@@ -3,23 +3,15 @@ import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { encodeIdx, IdxError, loadImages, loadLabels, parseIdx, readIdx } from '../src';
+import { expectCodedError } from './helpers';
 
 const NAME = 'samples/images.idx';
 
 /** Runs fn, expects an IdxError whose message names `name` and (if given) matches `pattern`. */
 function idxError(fn: () => unknown, name: string, pattern?: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(IdxError);
-  const err = caught as IdxError;
-  expect(err.code).toBe('E_IDX');
-  expect(err.message).toContain(name);
-  expect(err.message).toMatch(/byte \d+/);
-  if (pattern) expect(err.message).toMatch(pattern);
+  const message = expectCodedError(fn, IdxError, 'E_IDX', name);
+  expect(message).toMatch(/byte \d+/);
+  if (pattern) expect(message).toMatch(pattern);
 }
 
 const parse = (bytes: number[] | Uint8Array, options = {}) => () => parseIdx(Uint8Array.from(bytes), NAME, options);
