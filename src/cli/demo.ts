@@ -13,7 +13,7 @@ import { Rng } from '../tensor/rng';
 import { gradcheck } from '../testing/gradcheck';
 import { Command } from './command';
 import { shown } from './files';
-import { FlagDef, helpText, intFlag, numberFlag, parseWith, positionals } from './flags';
+import { FlagDef, helpText, intFlag, numberFlag, parseCommand } from './flags';
 
 const flags: readonly FlagDef[] = [
   { name: 'steps', value: 'N', default: 300, help: 'gradient-descent steps' },
@@ -36,12 +36,9 @@ export const demo: Command = {
     flags,
   ),
   async run(argv) {
-    const { values, positionals: rest, help } = parseWith('demo', argv, flags);
-    if (help) {
-      process.stdout.write(this.help);
-      return 0;
-    }
-    positionals('demo', rest, []);
+    const line = parseCommand('demo', this.help, argv, flags, []);
+    if (!line) return 0;
+    const { values } = line;
     const steps = intFlag('demo', 'steps', values.steps, 0, 1_000_000);
     const lr = numberFlag('demo', 'lr', values.lr, 0, 100);
     const seed = intFlag('demo', 'seed', values.seed, 0, 2 ** 32 - 1);

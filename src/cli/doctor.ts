@@ -1,6 +1,6 @@
 import { doctorReport } from '../backend/doctor';
 import { Command } from './command';
-import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { FlagDef, helpText, parseCommand } from './flags';
 
 const flags: readonly FlagDef[] = [];
 
@@ -19,12 +19,8 @@ export const doctor: Command = {
     );
   },
   async run(argv) {
-    const { positionals: rest, help } = parseWith('doctor', argv, flags);
-    if (help) {
-      process.stdout.write(this.help);
-      return 0;
-    }
-    positionals('doctor', rest, []);
+    const line = parseCommand('doctor', this.help, argv, flags, []);
+    if (!line) return 0;
     const report = await doctorReport();
     process.stdout.write(report.text);
     return report.ok ? 0 : 1;

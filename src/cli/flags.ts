@@ -128,3 +128,22 @@ export function positionals(command: string, given: readonly string[], names: re
   if (given.length > names.length) throw new UsageError(`${command}: unexpected argument '${given[names.length]}'`);
   return [...given];
 }
+
+/** A subcommand's command line as read: flag values (defaults applied) and the named arguments. */
+export interface CommandLine {
+  values: ParsedFlags['values'];
+  args: string[];
+}
+
+/**
+ * Reads a subcommand's command line: the flags by their table, then exactly the named
+ * positional arguments. With --help it prints `help` instead and returns null (exit 0).
+ */
+export function parseCommand(command: string, help: string, argv: readonly string[], flags: readonly FlagDef[], names: readonly string[]): CommandLine | null {
+  const parsed = parseWith(command, argv, flags);
+  if (parsed.help) {
+    process.stdout.write(help);
+    return null;
+  }
+  return { values: parsed.values, args: positionals(command, parsed.positionals, names) };
+}

@@ -5,7 +5,7 @@ import { ensureDir } from '../io/folder';
 import { LstmSine, LstmSineOptions, sliceRows } from '../models/lstm-sine';
 import { Command } from './command';
 import { saveFile, savePlot, shown } from './files';
-import { FlagDef, helpText, intFlag, parseWith, positionals } from './flags';
+import { FlagDef, helpText, intFlag, parseCommand } from './flags';
 import { fromFlag, loadTrained, outDir, outFlag } from './from-checkpoint';
 import { lossText } from './train';
 
@@ -73,12 +73,9 @@ export const generate: Command = {
     flags,
   ),
   async run(argv) {
-    const { values, positionals: rest, help } = parseWith('generate', argv, flags);
-    if (help) {
-      process.stdout.write(this.help);
-      return 0;
-    }
-    const [name] = positionals('generate', rest, ['MODEL']);
+    const line = parseCommand('generate', this.help, argv, flags, ['MODEL']);
+    if (!line) return 0;
+    const { values, args: [name] } = line;
     if (name !== 'lstm-sine') throw new UsageError(`generate: unknown model '${name}' (models: lstm-sine)`);
     const steps = intFlag('generate', 'steps', values.steps, 1, 1_000_000);
     const model = loadTrained(String(values.from), 'lstm-sine', (options) => new LstmSine(options as Partial<LstmSineOptions>));

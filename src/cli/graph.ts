@@ -5,7 +5,7 @@ import { writeGraph } from '../io/render';
 import { BuiltinModel, builtinModels } from '../models/index';
 import { Command } from './command';
 import { shown } from './files';
-import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { FlagDef, helpText, parseCommand } from './flags';
 
 const flags: readonly FlagDef[] = [
   { name: 'svg', help: 'also write MODEL.svg (laid out by Graphviz)' },
@@ -33,12 +33,9 @@ export const graph: Command = {
     );
   },
   async run(argv) {
-    const { values, positionals: rest, help } = parseWith('graph', argv, flags);
-    if (help) {
-      process.stdout.write(this.help);
-      return 0;
-    }
-    const [name] = positionals('graph', rest, ['MODEL']);
+    const line = parseCommand('graph', this.help, argv, flags, ['MODEL']);
+    if (!line) return 0;
+    const { values, args: [name] } = line;
     const model = findBuiltin('graph', name);
     const out = ensureDir(String(values.out));
     const { root } = model.build();

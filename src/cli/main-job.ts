@@ -4,7 +4,7 @@ import { writeGraph } from '../io/render';
 import { builtinModels } from '../models/index';
 import { Command } from './command';
 import { shown } from './files';
-import { FlagDef, helpText, ParsedFlags, parseWith, positionals } from './flags';
+import { FlagDef, helpText, parseCommand, ParsedFlags } from './flags';
 import { generateSine } from './generate';
 import { formatSeconds } from './progress';
 import { sampleVae } from './sample';
@@ -51,12 +51,9 @@ export const mainJob: Command = {
     flags,
   ),
   async run(argv) {
-    const { values, positionals: rest, help } = parseWith('main', argv, flags);
-    if (help) {
-      process.stdout.write(this.help);
-      return 0;
-    }
-    positionals('main', rest, []);
+    const line = parseCommand('main', this.help, argv, flags, []);
+    if (!line) return 0;
+    const { values } = line;
     const started = performance.now();
     const out = String(values.out);
     const rows: SummaryRow[] = [];

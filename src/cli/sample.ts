@@ -8,7 +8,7 @@ import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
 import { Command } from './command';
 import { savePng, shown } from './files';
-import { FlagDef, helpText, intFlag, parseWith, positionals } from './flags';
+import { FlagDef, helpText, intFlag, parseCommand } from './flags';
 import { fromFlag, loadTrained, outDir, outFlag } from './from-checkpoint';
 import { dataDir, dataFlag } from './trainers';
 
@@ -74,12 +74,9 @@ export const sample: Command = {
     flags,
   ),
   async run(argv) {
-    const { values, positionals: rest, help } = parseWith('sample', argv, flags);
-    if (help) {
-      process.stdout.write(this.help);
-      return 0;
-    }
-    const [name] = positionals('sample', rest, ['MODEL']);
+    const line = parseCommand('sample', this.help, argv, flags, ['MODEL']);
+    if (!line) return 0;
+    const { values, args: [name] } = line;
     if (name !== 'vae-fmnist') throw new UsageError(`sample: unknown model '${name}' (models: vae-fmnist)`);
     const settings: SampleSettings = {
       count: intFlag('sample', 'count', values.count, 1, 10_000),

@@ -6,7 +6,7 @@ import type { Series } from '../io/plot';
 import type { TrainRecord } from '../models/train';
 import { Command } from './command';
 import { savePlot, shown } from './files';
-import { commonFlags, FlagDef, helpText, parseWith, ParsedFlags, positionals, readCommon } from './flags';
+import { commonFlags, FlagDef, helpText, parseCommand, ParsedFlags, readCommon } from './flags';
 import { MetricsLog } from './metrics';
 import { Progress } from './progress';
 import { findSpec, Trained, TrainSpec, trainSpecs } from './trainers';
@@ -162,13 +162,9 @@ export const train: Command = {
     }
     const spec = findSpec('train', name);
     const flags = flagsOf(spec);
-    const { values, positionals: rest, help } = parseWith('train', argv, flags);
-    if (help) {
-      process.stdout.write(helpText(`wiregrad train ${spec.name} [flags]`, `Trains ${spec.name}: ${spec.about}.`, [], flags));
-      return 0;
-    }
-    positionals('train', rest, ['MODEL']);
-    const { trained, files } = runTraining(spec, values, String(values.out));
+    const line = parseCommand('train', helpText(`wiregrad train ${spec.name} [flags]`, `Trains ${spec.name}: ${spec.about}.`, [], flags), argv, flags, ['MODEL']);
+    if (!line) return 0;
+    const { trained, files } = runTraining(spec, line.values, String(line.values.out));
     process.stdout.write(`${spec.name}: final loss ${lossText(finalLoss(trained.history))}, ${figuresText(trained.figures)}\nwrote ${files.map(shown).join(', ')}\n`);
     return 0;
   },
