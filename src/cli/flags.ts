@@ -14,12 +14,15 @@ export interface FlagDef {
   help: string;
 }
 
+/** --threads N, read by `readCommon`. */
+export const threadsFlag: FlagDef = { name: 'threads', value: 'N', help: 'threads of the native matrix products (default: $WIREGRAD_THREADS, else 1)' };
+
 /** The flags every training and sampling command shares, with that command's defaults. */
 export function commonFlags(defaults: { seed: number | string; dtype: DType | string }): FlagDef[] {
   return [
     { name: 'seed', value: 'N', default: defaults.seed, help: 'seed of the one random generator: same seed, same run' },
     { name: 'dtype', value: 'float32|float64', default: defaults.dtype, help: 'number type of the graph' },
-    { name: 'threads', value: 'N', help: 'threads of the native matrix products (default: $WIREGRAD_THREADS, else 1)' },
+    threadsFlag,
   ];
 }
 

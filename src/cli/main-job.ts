@@ -4,7 +4,7 @@ import { writeGraph } from '../io/render';
 import { builtinModels } from '../models/index';
 import { Command } from './command';
 import { shown } from './files';
-import { FlagDef, helpText, parseCommand, ParsedFlags } from './flags';
+import { FlagDef, helpText, parseCommand, ParsedFlags, threadsFlag } from './flags';
 import { generateSine } from './generate';
 import { formatSeconds } from './progress';
 import { sampleVae } from './sample';
@@ -13,7 +13,7 @@ import { dataDir, dataFlag, lstmSineSpec, TrainSpec, vaeFmnistSpec } from './tra
 
 const flags: readonly FlagDef[] = [
   { name: 'out', value: 'DIR', default: 'runs', help: 'folder for everything written (one subfolder per model, graphs/)' },
-  { name: 'threads', value: 'N', help: 'threads of the native matrix products (default: $WIREGRAD_THREADS, else 1)' },
+  threadsFlag,
   dataFlag,
 ];
 
