@@ -14,7 +14,7 @@ const flags: readonly FlagDef[] = [
   { name: 'out', value: 'DIR', default: 'graphs', help: 'folder for the files' },
 ];
 
-export function findBuiltin(command: string, name: string): BuiltinModel {
+function findBuiltin(command: string, name: string): BuiltinModel {
   const model = builtinModels.find((m) => m.name === name);
   if (!model) throw new UsageError(`${command}: unknown model '${name}' (models: ${builtinModels.map((m) => m.name).join(', ')})`);
   return model;

@@ -97,7 +97,7 @@ export const lstmSineSpec: TrainSpec<LstmSine> = {
   },
 };
 
-export const mlpAdditionSpec: TrainSpec<MlpAddition> = {
+const mlpAdditionSpec: TrainSpec<MlpAddition> = {
   name: 'mlp-addition',
   about: 'a sigmoid MLP that adds two binary numbers, plain SGD until every bit is right',
   flags: [
@@ -179,7 +179,7 @@ export const vaeFmnistSpec: TrainSpec<VaeFmnist> = {
   },
 };
 
-export const gridFmnistSpec: TrainSpec<GridFmnist> = {
+const gridFmnistSpec: TrainSpec<GridFmnist> = {
   name: 'grid-fmnist',
   about: 'a NeuralGrid (dense in, height×width grid, dense out) on Fashion-MNIST with Adam',
   flags: [
