@@ -1,5 +1,6 @@
 import { sineSeries } from '../src/data/synthetic';
-import { LSTM_SINE_DEFAULTS, sliceRows, trainLstmSine } from '../src/models/lstm-sine';
+import { sliceRows } from '../src/data/batches';
+import { LSTM_SINE_DEFAULTS, trainLstmSine } from '../src/models/lstm-sine';
 
 describe('lstm-sine', () => {
   // one training run with the defaults (hidden 15, windows of 5, 1500 steps: a few seconds)

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
+import { sliceRows } from '../data/batches';
 import { sineSeries } from '../data/synthetic';
 import { UsageError } from '../errors';
 import { ensureDir } from '../io/folder';
-import { LstmSine, LstmSineOptions, sliceRows } from '../models/lstm-sine';
+import { LstmSine, LstmSineOptions } from '../models/lstm-sine';
 import { Command } from './command';
 import { saveFile, savePlot, shown } from './files';
 import { FlagDef, helpText, intFlag, parseCommand } from './flags';

@@ -1,9 +1,10 @@
 import * as path from 'node:path';
+import { sliceRows } from '../data/batches';
 import { loadFashionMnist } from '../data/fashion-mnist';
 import { UsageError } from '../errors';
 import { ensureDir } from '../io/folder';
 import { imageGrid, upscale } from '../io/png';
-import { FMNIST_PIXELS, VaeFmnist, VaeFmnistOptions } from '../models/vae-fmnist';
+import { VaeFmnist, VaeFmnistOptions } from '../models/vae-fmnist';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
 import { Command } from './command';
@@ -48,7 +49,7 @@ export function sampleVae(model: VaeFmnist, settings: SampleSettings, out: strin
 
   const test = loadFashionMnist({ dir: settings.data, dtype: model.graph.dtype }).test.images;
   const pairs = Math.min(settings.pairs, test.rows);
-  const originals = new Matrix(pairs, FMNIST_PIXELS, test.dtype, test.data.slice(0, pairs * FMNIST_PIXELS) as Matrix['data']);
+  const originals = sliceRows(test, 0, pairs);
   const originalRows = rows(originals);
   const reconstructionRows = rows(model.reconstruct(originals));
   // a short last row is filled up with blank tiles, so reconstructions stay below their originals

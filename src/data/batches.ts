@@ -2,6 +2,11 @@ import { ShapeError, UsageError } from '../errors';
 import { DType, Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
 
+/** Rows [from, to) of m, copied into a new matrix. */
+export function sliceRows(m: Matrix, from: number, to: number): Matrix {
+  return new Matrix(to - from, m.cols, m.dtype, m.data.slice(from * m.cols, to * m.cols) as Matrix['data']);
+}
+
 /** One batch: rows of x and y in the current order. The matrices are reused by the next call. */
 export interface Batch {
   readonly x: Matrix;

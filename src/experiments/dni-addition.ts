@@ -1,4 +1,5 @@
 import { FeedForward } from '../blocks/feedforward';
+import { sliceRows } from '../data/batches';
 import { binaryAddition, Dataset } from '../data/synthetic';
 import { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
@@ -68,7 +69,7 @@ interface EpochRecord {
 }
 
 function batchRows(m: Matrix, b: number): Matrix {
-  return new Matrix(BATCH, m.cols, m.dtype, m.data.slice(b * BATCH * m.cols, (b + 1) * BATCH * m.cols));
+  return sliceRows(m, b * BATCH, (b + 1) * BATCH);
 }
 
 /** Bit accuracy and exact-sum accuracy of the net on a data set. */

@@ -1,5 +1,5 @@
 import { FeedForward } from '../blocks/feedforward';
-import { Batches } from '../data/batches';
+import { Batches, sliceRows } from '../data/batches';
 import { FashionMnistSplit, loadFashionMnist } from '../data/fashion-mnist';
 import { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
@@ -60,8 +60,9 @@ function targets(split: FashionMnistSplit, n: number): Matrix {
   return m;
 }
 
-function rowsOf(m: Matrix, n: number): Matrix {
-  return n === m.rows ? m : new Matrix(n, m.cols, m.dtype, m.data.slice(0, n * m.cols));
+/** The first n rows; the whole set is used as it is, not copied. */
+function firstRows(m: Matrix, n: number): Matrix {
+  return n === m.rows ? m : sliceRows(m, 0, n);
 }
 
 function split(y: Matrix, labels: Matrix, oneHot: Matrix): void {
@@ -145,8 +146,8 @@ export const dniFmnist: Experiment = {
     const nTrain = ctx.quick ? QUICK_IMAGES : data.train.images.rows;
     const nTest = ctx.quick ? QUICK_IMAGES : data.test.images.rows;
     const epochs = ctx.quick ? 1 : EPOCHS;
-    const train = new Batches(rowsOf(data.train.images, nTrain), targets(data.train, nTrain), BATCH, { dropLast: true });
-    const test = new Batches(rowsOf(data.test.images, nTest), targets(data.test, nTest), BATCH, { dropLast: true });
+    const train = new Batches(firstRows(data.train.images, nTrain), targets(data.train, nTrain), BATCH, { dropLast: true });
+    const test = new Batches(firstRows(data.test.images, nTest), targets(data.test, nTest), BATCH, { dropLast: true });
     const trace: Alignment[] = [];
     const results = VARIANTS.map((v) => runVariant(v, ctx, train, test, epochs, trace));
     const files: (string | null)[] = [writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace)), ...writeAlignmentPlot(ctx.out, 'alignment', 'Fashion-MNIST: alignment of DNI updates with backprop', trace)];

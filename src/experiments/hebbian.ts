@@ -1,3 +1,4 @@
+import { sliceRows } from '../data/batches';
 import { andGate, Dataset, xorGate } from '../data/synthetic';
 import { Alignment, alignment, toJsonl } from '../rules/alignment';
 import { ToyNetwork } from '../rules/toy-network';
@@ -49,7 +50,7 @@ interface Row extends Config {
 function rows(ds: Dataset): { x: Matrix; t: Matrix }[] {
   const out = [];
   for (let i = 0; i < ds.x.rows; i++) {
-    out.push({ x: new Matrix(1, ds.x.cols, 'float64', ds.x.data.slice(i * ds.x.cols, (i + 1) * ds.x.cols)), t: Matrix.scalar(ds.y.data[i]) });
+    out.push({ x: sliceRows(ds.x, i, i + 1), t: Matrix.scalar(ds.y.data[i]) });
   }
   return out;
 }

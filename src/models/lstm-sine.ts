@@ -1,5 +1,6 @@
 import { FeedForward } from '../blocks/feedforward';
 import { generate, Lstm, LstmWindow } from '../blocks/lstm';
+import { sliceRows } from '../data/batches';
 import { sineSeries } from '../data/synthetic';
 import { UsageError } from '../errors';
 import { Graph } from '../graph/graph';
@@ -185,11 +186,6 @@ export function trainLstmSine(options: Partial<LstmSineOptions> = {}, onProgress
   let generationError20 = 0;
   for (let i = 0; i < generated.size; i++) generationError20 = Math.max(generationError20, Math.abs(generated.data[i] - heldOut.data[seeds * CHANNELS + i]));
   return { model, optimizer, history, seconds, heldOutMse: model.oneStepMse(heldOut), generationError20 };
-}
-
-/** Rows [from, to) of m as a new matrix. */
-export function sliceRows(m: Matrix, from: number, to: number): Matrix {
-  return new Matrix(to - from, m.cols, m.dtype, m.data.slice(from * m.cols, to * m.cols) as Matrix['data']);
 }
 
 /** A small, readable unroll for the graph picture: hidden 4, 3 steps, batch 1. */

@@ -1,5 +1,5 @@
 import { Vae, VaeArchitecture, VaeTraining } from '../blocks/vae';
-import { Batches } from '../data/batches';
+import { Batches, sliceRows } from '../data/batches';
 import { FashionMnistSource, loadFashionMnist } from '../data/fashion-mnist';
 import { UsageError } from '../errors';
 import { Graph } from '../graph/graph';
@@ -149,11 +149,6 @@ export class VaeFmnist {
   }
 }
 
-/** Rows [0, n) of m as a new matrix. */
-function firstRows(m: Matrix, n: number): Matrix {
-  return new Matrix(n, m.cols, m.dtype, m.data.slice(0, n * m.cols) as Matrix['data']);
-}
-
 /**
  * Trains vae-fmnist with Adam over shuffled batches (a new permutation every epoch; the last
  * batch of an epoch may be smaller and has its own wiring over the same parameters).
@@ -191,7 +186,7 @@ export function trainVaeFmnist(options: Partial<VaeFmnistOptions> = {}, onProgre
   }, onProgress);
 
   const evalCount = Math.min(o.evalImages, data.test.images.rows);
-  const heldOutLoss = evalCount > 0 ? model.evaluate(firstRows(data.test.images, evalCount), new Rng(o.seed + 3)) : NaN;
+  const heldOutLoss = evalCount > 0 ? model.evaluate(sliceRows(data.test.images, 0, evalCount), new Rng(o.seed + 3)) : NaN;
   return {
     model, optimizer, history, seconds, steps,
     meanLoss: seen > 0 ? lossSum / seen : NaN,
