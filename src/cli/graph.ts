@@ -1,8 +1,6 @@
-import * as path from 'node:path';
 import { UsageError } from '../errors';
 import { ensureDir } from '../io/folder';
-import { writeGraph } from '../io/render';
-import { BuiltinModel, builtinModels } from '../models/index';
+import { BuiltinModel, builtinModels, writeBuiltinGraph } from '../models/index';
 import { Command } from './command';
 import { shown } from './files';
 import { FlagDef, helpText, parseCommand } from './flags';
@@ -38,9 +36,7 @@ export const graph: Command = {
     const { values, args: [name] } = line;
     const model = findBuiltin('graph', name);
     const out = ensureDir(String(values.out));
-    const { root } = model.build();
-    const files = await writeGraph(root, path.join(out, `${model.name}.dot`), {
-      title: `${model.name}: ${model.description}`,
+    const files = await writeBuiltinGraph(model, out, {
       rankdir: values.lr ? 'LR' : 'TB',
       svg: values.svg === true,
       png: values.png === true,

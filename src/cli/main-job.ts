@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import { ensureDir } from '../io/folder';
-import { writeGraph } from '../io/render';
-import { builtinModels } from '../models/index';
+import { builtinModels, writeBuiltinGraph } from '../models/index';
 import { Command } from './command';
 import { shown } from './files';
 import { FlagDef, helpText, parseCommand, ParsedFlags, threadsFlag } from './flags';
@@ -60,10 +59,7 @@ export const mainJob: Command = {
 
     const graphDir = ensureDir(path.join(out, 'graphs'));
     const graphFiles: string[] = [];
-    for (const model of builtinModels) {
-      const { root } = model.build();
-      graphFiles.push(...(await writeGraph(root, path.join(graphDir, `${model.name}.dot`), { title: `${model.name}: ${model.description}`, svg: true, png: true })));
-    }
+    for (const model of builtinModels) graphFiles.push(...(await writeBuiltinGraph(model, graphDir, { svg: true, png: true })));
     process.stderr.write(`graphs: ${builtinModels.map((m) => m.name).join(', ')} drawn into ${shown(graphDir)}\n`);
 
     const lstmOut = path.join(out, lstmSineSpec.name);

@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import { toDot } from '../graph/dot';
 import { Graph } from '../graph/graph';
 import { Node } from '../graph/node';
+import { writeGraph, WriteGraphOptions } from '../io/render';
 import { buildMlpDemo } from './mlp-demo';
 import { buildGridGraph } from './grid-fmnist';
 import { buildLstmSineGraph } from './lstm-sine';
@@ -23,7 +25,16 @@ export const builtinModels: BuiltinModel[] = [
   { name: 'grid', description: 'NeuralGrid 784 → 4×3 grid of fused GridStep columns (sin) → 10, batch 4, softmax cross-entropy', build: () => buildGridGraph() },
 ];
 
+function titleOf(model: BuiltinModel): string {
+  return `${model.name}: ${model.description}`;
+}
+
 /** The DOT committed for a built-in model (graphs/<name>.dot); the graphs test compares against it. */
 export function builtinDot(model: BuiltinModel): string {
-  return toDot(model.build().root, { title: `${model.name}: ${model.description}` });
+  return toDot(model.build().root, { title: titleOf(model) });
+}
+
+/** Writes a built-in model's graph to `<dir>/<name>.dot`, titled as `builtinDot`, and on request SVG and PNG beside it. */
+export function writeBuiltinGraph(model: BuiltinModel, dir: string, options: Omit<WriteGraphOptions, 'title'> = {}): Promise<string[]> {
+  return writeGraph(model.build().root, path.join(dir, `${model.name}.dot`), { ...options, title: titleOf(model) });
 }
