@@ -1,8 +1,9 @@
-// Registration only: the work lives in gemm.cc, kernels.cc and grid.cc.
+// Registration only: the work lives in gemm.cc, kernels.cc, grid.cc and lstm.cc.
 #include <napi.h>
 
 #include "gemm.h"
 #include "grid.h"
+#include "lstm.h"
 
 namespace {
 
@@ -19,6 +20,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "info", wiregrad::Info);
   Export(env, exports, "gridStepForward", wiregrad::GridStepForward);
   Export(env, exports, "gridStepBackward", wiregrad::GridStepBackward);
+  Export(env, exports, "lstmCellForward", wiregrad::LstmCellForward);
+  Export(env, exports, "lstmCellBackward", wiregrad::LstmCellBackward);
   return exports;
 }
 

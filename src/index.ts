@@ -33,6 +33,7 @@ export * from './ops/sin';
 export * from './ops/square';
 export * from './ops/mean';
 export * from './ops/grid-step';
+export * from './ops/lstm-cell';
 export * from './losses/reduction';
 export * from './losses/mse';
 export * from './losses/bce';

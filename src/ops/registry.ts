@@ -9,6 +9,7 @@ import { Exp } from './exp';
 import { GridStep } from './grid-step';
 import { Inner } from './inner';
 import { Log } from './log';
+import { LstmCell } from './lstm-cell';
 import { Mean } from './mean';
 import { Mul } from './mul';
 import { AnyOpKind } from './op';
@@ -33,7 +34,7 @@ export const registry: readonly AnyOpKind[] = [
   Add, Sub, Mul, Scale, Inner, Concat, Slice,
   Tanh, Sigmoid, ReLU, Exp, Log, Sin, Square,
   Sum, Mean,
-  GridStep,
+  GridStep, LstmCell,
   MSE, BCE, BCEWithLogits, SoftmaxCrossEntropy, GaussianKL,
 ];
 
