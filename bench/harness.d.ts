@@ -35,3 +35,7 @@ export function tensor(name: string): { data: CachedArray; shape: number[] };
 export function args(argv?: string[]): BenchArgs;
 export function now(): number;
 export function emit(result: BenchResult): void;
+/** With BENCH_CPU_PROFILE=<file>: profiles from here (the steps, not the set-up)… */
+export function profileStart(): void;
+/** …to here, and writes the .cpuprofile. */
+export function profileStop(): void;

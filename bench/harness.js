@@ -40,4 +40,31 @@ function emit(result) {
   process.stdout.write(JSON.stringify({ ...result, cpu: (u.user + u.system) / 1e6 }) + '\n');
 }
 
-module.exports = { tensor, args, now, emit };
+let session = null;
+
+/**
+ * With BENCH_CPU_PROFILE=<file>, starts V8's CPU profiler (the one behind node --cpu-prof) so that
+ * the profile holds the steps alone, not the module loading, data loading and graph building before them.
+ */
+function profileStart() {
+  if (!process.env.BENCH_CPU_PROFILE) return;
+  const inspector = require('node:inspector');
+  session = new inspector.Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', { interval: 250 }); // µs: enough samples in a W2 run of 2000 short steps
+  session.post('Profiler.start');
+}
+
+/** Stops the profiler and writes the .cpuprofile (the in-process session answers synchronously). */
+function profileStop() {
+  if (!session) return;
+  session.post('Profiler.stop', (err, result) => {
+    if (err) throw err;
+    fs.writeFileSync(process.env.BENCH_CPU_PROFILE, JSON.stringify(result.profile));
+  });
+  session.disconnect();
+  session = null;
+}
+
+module.exports = { tensor, args, now, emit, profileStart, profileStop };

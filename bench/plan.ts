@@ -56,17 +56,17 @@ export function plan(quick: boolean): Spec[] {
     { workload: 'w2', system: 'tfjs-wasm', variant: 'cell', threads: one, ...reps('w2') },
     { workload: 'w3', system: 'wiregrad', variant: 'block', threads: both, ...reps('w3') },
     { workload: 'w3', system: 'pytorch', variant: 'nn', threads: both, ...reps('w3') },
-    { workload: 'w3', system: 'tfjs-cpu', variant: 'cell', threads: one, steps: 2, warmup: 1, rounds: 1, reduced: '≈ 10 s per step: 2 steps after 1 warm-up, first round only' },
-    { workload: 'w3', system: 'tfjs-wasm', variant: 'cell', threads: one, steps: 5, warmup: 1, reduced: '≈ 1 s per step: 5 steps after 1 warm-up' },
+    { workload: 'w3', system: 'tfjs-cpu', variant: 'cell', threads: one, steps: 2, warmup: 1, rounds: 1, reduced: 'seconds per step: 2 steps after 1 warm-up, first round only' },
+    { workload: 'w3', system: 'tfjs-wasm', variant: 'cell', threads: one, steps: 5, warmup: 1, reduced: 'about a second per step: 5 steps after 1 warm-up' },
     { workload: 'w4', system: 'wiregrad', threads: both, ...reps('w4') },
     { workload: 'w4', system: 'pytorch', threads: both, ...reps('w4') },
-    { workload: 'w4', system: 'tfjs-cpu', threads: one, steps: 3, warmup: 1, rounds: 1, reduced: '≈ 2 s per step: 3 steps after 1 warm-up, first round only' },
-    { workload: 'w4', system: 'tfjs-wasm', threads: one, steps: 20, warmup: 2, reduced: '≈ 0.3 s per step: 20 steps after 2 warm-up' },
+    { workload: 'w4', system: 'tfjs-cpu', threads: one, steps: 3, warmup: 1, rounds: 1, reduced: 'about a second per step: 3 steps after 1 warm-up, first round only' },
+    { workload: 'w4', system: 'tfjs-wasm', threads: one, steps: 20, warmup: 2, reduced: 'a tenth of a second or more per step: 20 steps after 2 warm-up' },
     { workload: 'w5', system: 'wiregrad', threads: both, ...reps('w5') },
     { workload: 'w5', system: 'numpy', threads: both, ...reps('w5') },
     { workload: 'w5', system: 'pytorch', threads: both, ...reps('w5') },
-    { workload: 'w5', system: 'tfjs-cpu', threads: one, steps: 10, warmup: 2, reduced: '≈ 0.2 s per epoch: 10 epochs after 2 warm-up' },
-    { workload: 'w5', system: 'tfjs-wasm', threads: one, steps: 10, warmup: 2, reduced: '≈ 0.2 s per epoch: 10 epochs after 2 warm-up' },
+    { workload: 'w5', system: 'tfjs-cpu', threads: one, steps: 10, warmup: 2, reduced: 'a tenth of a second or more per epoch: 10 epochs after 2 warm-up' },
+    { workload: 'w5', system: 'tfjs-wasm', threads: one, steps: 10, warmup: 2, reduced: 'a tenth of a second or more per epoch: 10 epochs after 2 warm-up' },
   ];
   if (!quick) return specs;
   // a smoke run: a few steps of everything, one round; its table says QUICK

@@ -5,7 +5,7 @@ import { concat, Graph, Matrix, mse, Rng } from '../src';
 import { FeedForward } from '../src/blocks/feedforward';
 import { Lstm, LstmWindow } from '../src/blocks/lstm';
 import { Sgd } from '../src/optim/sgd';
-import { args, emit, now, tensor } from './harness';
+import { args, emit, now, profileStart, profileStop, tensor } from './harness';
 import { cachedMatrix, loadLstm } from './cached';
 import { wiregradInfo } from './wiregrad-info';
 
@@ -47,6 +47,7 @@ function step(it: number): number {
 
 const losses: number[] = [];
 const times: number[] = [];
+profileStart();
 for (let it = 0; it < a.warmup + a.steps; it++) {
   const t0 = now();
   const value = step(it);
@@ -54,4 +55,5 @@ for (let it = 0; it < a.warmup + a.steps; it++) {
   if (it < 5) losses.push(value);
   if (it >= a.warmup) times.push(elapsed);
 }
+profileStop();
 emit({ system: 'wiregrad', ...wiregradInfo(), workload: 'w2', variant: 'block', dtype: 'float64', threads: a.threads, unit: 'step', times, setup, check: { losses } });

@@ -5,7 +5,7 @@
 import { Graph, Matrix, mse, Rng, scale } from '../src';
 import { FeedForward } from '../src/blocks/feedforward';
 import { Sgd } from '../src/optim/sgd';
-import { args, emit, now, tensor } from './harness';
+import { args, emit, now, profileStart, profileStop, tensor } from './harness';
 import { cachedMatrix } from './cached';
 import { wiregradInfo } from './wiregrad-info';
 
@@ -49,11 +49,13 @@ function epoch(): number {
 
 const errors: number[] = [];
 const times: number[] = [];
+profileStart();
 for (let e = 0; e < a.warmup + a.steps; e++) {
   const t0 = now();
   errors.push(epoch());
   if (e >= a.warmup) times.push(now() - t0);
 }
+profileStop();
 emit({
   system: 'wiregrad', ...wiregradInfo(), workload: 'w5', dtype: 'float64', threads: a.threads, unit: 'epoch',
   times, setup: 0, check: { error_epoch1: errors[0], errors: errors.slice(0, 3) },
