@@ -7,7 +7,7 @@ import { FlagDef, helpText, parseCommand, ParsedFlags, threadsFlag } from './fla
 import { generateSine } from './generate';
 import { formatSeconds } from './progress';
 import { sampleVae } from './sample';
-import { figuresText, finalLoss, lossText, runTraining } from './train';
+import { figuresText, finalLoss, lossText, runTraining, TrainResult } from './train';
 import { dataDir, dataFlag, lstmSineSpec, TrainSpec, vaeFmnistSpec } from './trainers';
 
 const flags: readonly FlagDef[] = [
@@ -22,6 +22,18 @@ interface SummaryRow {
   figures: string;
   seconds: number;
   files: string[];
+}
+
+/** The row of a trained model, with the files (and a figure) of what was made from it afterwards. */
+function trainedRow(model: string, run: TrainResult<unknown>, madeFiles: string[], madeFigure?: string): SummaryRow {
+  const figures = figuresText(run.trained.figures);
+  return {
+    model,
+    loss: lossText(finalLoss(run.trained.history)),
+    figures: madeFigure === undefined ? figures : `${figures}, ${madeFigure}`,
+    seconds: run.trained.seconds,
+    files: [...run.files, ...madeFiles],
+  };
 }
 
 /** The flag values `train MODEL` would have with no flags given, plus the main job's own. */
@@ -65,24 +77,12 @@ export const mainJob: Command = {
     const lstmOut = path.join(out, lstmSineSpec.name);
     const lstm = runTraining(lstmSineSpec, defaultsOf(lstmSineSpec, lstmOut, values), lstmOut);
     const generated = generateSine(lstm.trained.model, 100, lstmOut);
-    rows.push({
-      model: lstmSineSpec.name,
-      loss: lossText(finalLoss(lstm.trained.history)),
-      figures: `${figuresText(lstm.trained.figures)}, closed-loop max error over 100 points ${lossText(generated.maxError)}`,
-      seconds: lstm.trained.seconds,
-      files: [...lstm.files, ...generated.files],
-    });
+    rows.push(trainedRow(lstmSineSpec.name, lstm, generated.files, `closed-loop max error over 100 points ${lossText(generated.maxError)}`));
 
     const vaeOut = path.join(out, vaeFmnistSpec.name);
     const vae = runTraining(vaeFmnistSpec, defaultsOf(vaeFmnistSpec, vaeOut, values), vaeOut);
     const grids = sampleVae(vae.trained.model, { count: 64, pairs: 32, scale: 3, seed: 1, data: dataDir(values) }, vaeOut);
-    rows.push({
-      model: vaeFmnistSpec.name,
-      loss: lossText(finalLoss(vae.trained.history)),
-      figures: figuresText(vae.trained.figures),
-      seconds: vae.trained.seconds,
-      files: [...vae.files, ...grids],
-    });
+    rows.push(trainedRow(vaeFmnistSpec.name, vae, grids));
 
     rows.push({ model: 'graphs', loss: '', figures: builtinModels.map((m) => m.name).join(', '), seconds: NaN, files: graphFiles });
     process.stdout.write(summary(rows, (performance.now() - started) / 1000));
