@@ -1,4 +1,5 @@
-import { EngineError, ErrorCode } from '../src';
+import { EngineError, ErrorCode, Rng } from '../src';
+import { mutate } from './fixtures/mutate';
 
 /** Runs the CLI in-process and captures what it writes. */
 export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -32,4 +33,43 @@ export function expectCodedError(fn: () => unknown, type: abstract new (...args:
   expect(err.code).toBe(code);
   expect(err.message).toContain(name);
   return err.message;
+}
+
+/** How a reader met a run of mutated files. */
+export interface FuzzOutcome {
+  parsed: number;
+  refused: number;
+  /** One line per case that went wrong: a throw other than the refusal, or a parse that `read` found broken. */
+  unexpected: string[];
+}
+
+/**
+ * Feeds `cases` mutations of the seed files (named `fuzz#<case>`) to `read`, which parses one
+ * and returns what is wrong with the result ([] when nothing). A throw counts as refused when it
+ * is `refusal`'s class and code with a message that starts with the file's name.
+ */
+export function fuzzReader(options: {
+  seeds: readonly Uint8Array[];
+  rng: Rng;
+  cases: number;
+  /** A last step of each mutation; it may draw from rng. */
+  disguise?: (bytes: Uint8Array) => Uint8Array;
+  read: (bytes: Uint8Array, name: string) => string[];
+  refusal: readonly [abstract new (...args: never[]) => EngineError, ErrorCode];
+}): FuzzOutcome {
+  const [type, code] = options.refusal;
+  const outcome: FuzzOutcome = { parsed: 0, refused: 0, unexpected: [] };
+  for (let i = 0; i < options.cases; i++) {
+    const name = `fuzz#${i}`;
+    let bytes = mutate(options.rng, options.seeds);
+    if (options.disguise) bytes = options.disguise(bytes);
+    try {
+      outcome.unexpected.push(...options.read(bytes, name).map((problem) => `case ${i}: ${problem}`));
+      outcome.parsed++;
+    } catch (e) {
+      if (e instanceof type && e.code === code && e.message.startsWith(`${name}: `)) outcome.refused++;
+      else outcome.unexpected.push(`case ${i}: ${String(e)}`);
+    }
+  }
+  return outcome;
 }
