@@ -35,7 +35,7 @@ describe('HeatExchanger', () => {
       [b1, b0, (b1 + f0) / 2], // B0: input B1, faces F0
       [y, b1, (y + f1) / 2], // B1: input y, faces F1
     ].map(([pre, post, target], i) => weights[i] + lr * pre * (target - post) * post * (1 - post));
-    net.step(Matrix.scalar(x), Matrix.scalar(y), lr);
+    net.step(Matrix.scalar(x), Matrix.scalar(y), sigmoidDeltaRule(lr));
     net.synapses.forEach((s, i) => expect(s.weight.value.data[0]).toBeCloseTo(expected[i], 12));
     expect(net.predict(Matrix.scalar(x)).data[0]).toBeCloseTo(sig(sig(x * expected[0]) * expected[1]), 12);
   });
@@ -55,10 +55,11 @@ describe('HeatExchanger', () => {
 describe('heat-exchanger experiment (quick)', () => {
   it('reports accuracies of both rules for both pipes', async () => {
     const r = await heatExchanger.run({ seed: 1, replications: 1, out: null, quick: true, progress: silentProgress });
-    const runs = (r.data as { runs: { exchange: { testCode: number }; backprop: { test: number } }[] }).runs;
+    const runs = (r.data as { runs: { exchange: { testCode: number }[]; backprop: { test: number } }[] }).runs;
     expect(runs).toHaveLength(2);
     for (const run of runs) {
-      expect(run.exchange.testCode).toBeGreaterThanOrEqual(0);
+      expect(run.exchange.map((e) => e.testCode)).toHaveLength(2);
+      for (const e of run.exchange) expect(e.testCode).toBeGreaterThanOrEqual(0);
       expect(run.backprop.test).toBeLessThanOrEqual(1);
     }
   });

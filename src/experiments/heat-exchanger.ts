@@ -2,7 +2,9 @@ import { circle } from '../data/synthetic';
 import { linePlot, Series } from '../io/plot';
 import { svgToPng } from '../io/render';
 import { Alignment, alignment, toJsonl } from '../rules/alignment';
-import { HeatExchanger } from '../rules/heat-exchanger';
+import { UsageError } from '../errors';
+import { EXCHANGE_UPDATES, ExchangeUpdate, exchangeRule, HeatExchanger } from '../rules/heat-exchanger';
+import { LearningRule } from '../rules/rule';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
 import { Experiment, ExperimentContext, fixed, markdownTable, summariseAlignment, writeAlignmentPlot, writeOut } from './experiment';
@@ -21,9 +23,23 @@ const CONFIGS: readonly Config[] = [
 ];
 const POINTS = 500;
 const RADIUS = 0.8;
-/** Step sizes, one per rule, each picked from {0.01, 0.1, 0.5} on the reference pipe. */
-const LR_EXCHANGE = 0.1;
+/**
+ * Step sizes: the delta rule's and backprop's each picked from {0.01, 0.1, 0.5} on the reference
+ * pipe; the credit share keeps the reference write-up's own 0.001.
+ */
+const LR_EXCHANGE: Record<ExchangeUpdate, number> = { delta: 0.1, seed000: 0.001 };
 const LR_BACKPROP = 0.5;
+const UPDATE_NAMES: Record<ExchangeUpdate, string> = {
+  delta: 'delta rule toward the mean of input and facing section',
+  seed000: "the reference write-up's update, the two differences shared by W / column sums",
+};
+
+/** Which exchange updates to run, from the `update` option (default both). */
+function chosenUpdates(option: string | undefined): ExchangeUpdate[] {
+  if (option === undefined || option === 'both') return [...EXCHANGE_UPDATES];
+  if ((EXCHANGE_UPDATES as readonly string[]).includes(option)) return [option as ExchangeUpdate];
+  throw new UsageError(`heat-exchanger: --update must be one of ${EXCHANGE_UPDATES.join(', ')}, both; got '${option}'`);
+}
 const SNAPSHOT_EPOCHS = [0, 1, 2, 5, 10, 20, 50, 100, 200];
 const ALIGN_EVERY = 500;
 
@@ -91,6 +107,57 @@ function codeAccuracy(net: HeatExchanger, set: Examples): number {
   return right / set.x.length;
 }
 
+/**
+ * Whether F still carries the label at all, whatever the readout: the training accuracy of the
+ * best linear readout (least squares, with a bias) of the label from F's last section. The
+ * random starting pipe already has features a line can separate well; a rule that flattens
+ * them loses that, and no linear readout of F can then beat the majority class.
+ */
+function linearProbeAccuracy(net: HeatExchanger, set: Examples): number {
+  const d = net.width + 1;
+  // the normal equations [ZᵀZ | Zᵀy], Z = [features 1]; a tiny ridge keeps a collapsed (constant) pipe solvable
+  const a = new Matrix(d, d + 1);
+  const z = new Float64Array(d);
+  const features = set.x.map((x) => {
+    const f = Float64Array.from(net.predict(x).data);
+    z.set(f);
+    z[d - 1] = 1;
+    return Float64Array.from(z);
+  });
+  features.forEach((f, n) => {
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) a.data[i * (d + 1) + j] += f[i] * f[j];
+      a.data[i * (d + 1) + d] += f[i] * set.label[n];
+    }
+  });
+  for (let i = 0; i < d; i++) a.data[i * (d + 1) + i] += 1e-9 * set.x.length;
+  const w = solveAugmented(a);
+  let right = 0;
+  features.forEach((f, n) => {
+    let s = 0;
+    for (let i = 0; i < d; i++) s += f[i] * w[i];
+    if (s > 0.5 === set.label[n] > 0.5) right++;
+  });
+  return right / set.x.length;
+}
+
+/** Gauss-Jordan elimination with partial pivoting on [A | b] (A d×d, symmetric positive definite here); returns x with A x = b. */
+function solveAugmented(a: Matrix): Float64Array {
+  const d = a.rows;
+  const at = (i: number, j: number): number => a.data[i * (d + 1) + j];
+  for (let c = 0; c < d; c++) {
+    let p = c;
+    for (let r = c + 1; r < d; r++) if (Math.abs(at(r, c)) > Math.abs(at(p, c))) p = r;
+    for (let j = 0; j <= d; j++) [a.data[c * (d + 1) + j], a.data[p * (d + 1) + j]] = [at(p, j), at(c, j)];
+    for (let r = 0; r < d; r++) {
+      if (r === c) continue;
+      const factor = at(r, c) / at(c, c);
+      for (let j = c; j <= d; j++) a.data[r * (d + 1) + j] -= factor * at(c, j);
+    }
+  }
+  return Float64Array.from({ length: d }, (_, i) => at(i, d) / at(i, i));
+}
+
 /** One frame: a copy of every section's weights, F's then B's. */
 function frame(net: HeatExchanger): Matrix[] {
   return net.synapses.map((s) => s.weight.value.clone());
@@ -115,7 +182,9 @@ function framesSvg(frames: Matrix[][], epochs: number[], sections: number, width
   const top = 40;
   const blockW = width * cell;
   const rowH = 2 * width * cell + 4 + 14;
-  const svgW = left + sections * (blockW + gap) + 10;
+  const legend = `each row: F's sections (top, left to right) over B's; blue −${fixed(limit, 2)}, white 0, red +${fixed(limit, 2)} (beyond: full colour)`;
+  // wide enough for the title and the legend (about 8 and 6.5 px a character), not only for the blocks
+  const svgW = Math.max(left + sections * (blockW + gap) + 10, 20 + 8 * title.length, 20 + 6.5 * legend.length);
   const svgH = top + frames.length * rowH + 24;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${svgW}" height="${svgH}" font-family="DejaVu Sans, Arial, sans-serif">`,
@@ -137,31 +206,60 @@ function framesSvg(frames: Matrix[][], epochs: number[], sections: number, width
     });
   });
   parts.push(
-    `<text x="10" y="${svgH - 8}" font-size="11">each row: F's sections (top, left to right) over B's; blue −${fixed(limit, 2)}, white 0, red +${fixed(limit, 2)}</text>`,
+    `<text x="10" y="${svgH - 8}" font-size="11">${legend}</text>`,
     '</svg>',
   );
   return parts.join('\n');
 }
 
-interface RunResult {
-  config: Config;
-  exchange: { trainThreshold: number; trainCode: number; testThreshold: number; testCode: number };
-  backprop: { train: number; test: number };
-  /** Accuracy of always answering the test set's majority class. */
-  majority: number;
-  curve: { epoch: number; exchangeThreshold: number; exchangeCode: number; backprop: number }[];
+interface ExchangeResult {
+  update: ExchangeUpdate;
+  lr: number;
+  trainThreshold: number;
+  trainCode: number;
+  testThreshold: number;
+  testCode: number;
+  /** The largest |W| over both pipes at the end: the credit share can blow weights up. */
+  maxWeight: number;
+  /** Linear-probe training accuracy of F's last section at the end. */
+  probe: number;
 }
 
-async function runConfig(config: Config, ctx: ExperimentContext, rng: Rng, trace: Alignment[], files: (string | null)[]): Promise<RunResult> {
+interface RunResult {
+  config: Config;
+  exchange: ExchangeResult[];
+  backprop: { train: number; test: number; probe: number };
+  /** Linear-probe training accuracy of F's last section before any update (every net starts there). */
+  probeAtStart: number;
+  /** Accuracy of always answering the test set's majority class. */
+  majority: number;
+  curve: { epoch: number; exchangeThreshold: number[]; exchangeCode: number[]; backprop: number }[];
+}
+
+interface Exchanger {
+  update: ExchangeUpdate;
+  net: HeatExchanger;
+  rule: LearningRule;
+  frames: Matrix[][];
+}
+
+function maxAbsWeight(net: HeatExchanger): number {
+  return Math.max(...net.synapses.map((s) => Math.max(...Array.from(s.weight.value.data, Math.abs))));
+}
+
+async function runConfig(config: Config, updates: ExchangeUpdate[], ctx: ExperimentContext, rng: Rng, trace: Alignment[], files: (string | null)[]): Promise<RunResult> {
   const epochs = ctx.quick ? 1 : config.epochs;
   const train = examples(rng, config.width);
   const test = examples(rng, config.width);
   const initRng = rng.fork();
-  // both nets start from the same weights and see the examples in the same order
-  const exchange = new HeatExchanger(config.width, config.sections, initRng);
-  const backprop = new HeatExchanger(config.width, config.sections, new Rng(0));
-  exchange.synapses.forEach((s, i) => backprop.synapses[i].weight.assign(s.weight.value));
-  const frames: Matrix[][] = [frame(exchange)];
+  // every net starts from the same weights and sees the examples in the same order
+  const backprop = new HeatExchanger(config.width, config.sections, initRng);
+  const exchangers: Exchanger[] = updates.map((update) => {
+    const net = new HeatExchanger(config.width, config.sections, new Rng(0));
+    net.synapses.forEach((s, i) => s.weight.assign(backprop.synapses[i].weight.value));
+    return { update, net, rule: exchangeRule(update, LR_EXCHANGE[update]), frames: [frame(net)] };
+  });
+  const probeAtStart = linearProbeAccuracy(backprop, train);
   const frameEpochs = [0];
   const curve: RunResult['curve'] = [];
   const every = Math.max(1, Math.floor(epochs / 50));
@@ -172,30 +270,45 @@ async function runConfig(config: Config, ctx: ExperimentContext, rng: Rng, trace
     for (const i of order) {
       const x = train.x[i];
       const y = train.y[i];
-      const gradients = step % ALIGN_EVERY === 0 ? exchange.trueGradients(x, y).map((g) => g.clone()) : null;
-      const deltas = exchange.step(x, y, LR_EXCHANGE);
-      if (gradients) exchange.pipeF.forEach((s, k) => trace.push(alignment(step, `exchange ${config.label}`, s.name, deltas[k], gradients[k])));
+      for (const { update, net, rule } of exchangers) {
+        const gradients = step % ALIGN_EVERY === 0 ? net.trueGradients(x, y).map((g) => g.clone()) : null;
+        const deltas = net.step(x, y, rule);
+        if (gradients) net.pipeF.forEach((s, k) => trace.push(alignment(step, `${update} ${config.label}`, s.name, deltas[k], gradients[k])));
+      }
       backprop.backpropStep(x, y, LR_BACKPROP);
       step++;
     }
     if (SNAPSHOT_EPOCHS.includes(epoch)) {
-      frames.push(frame(exchange));
+      for (const e of exchangers) e.frames.push(frame(e.net));
       frameEpochs.push(epoch);
     }
     if (epoch % every === 0 || epoch === epochs) {
-      curve.push({ epoch, exchangeThreshold: thresholdAccuracy(exchange, train), exchangeCode: codeAccuracy(exchange, train), backprop: thresholdAccuracy(backprop, train) });
+      curve.push({
+        epoch,
+        exchangeThreshold: exchangers.map((e) => thresholdAccuracy(e.net, train)),
+        exchangeCode: exchangers.map((e) => codeAccuracy(e.net, train)),
+        backprop: thresholdAccuracy(backprop, train),
+      });
     }
-    progress.update(epoch, `exchange ${fixed(curve.at(-1)?.exchangeCode ?? NaN)} backprop ${fixed(curve.at(-1)?.backprop ?? NaN)}`);
+    const last = curve.at(-1);
+    progress.update(epoch, `${exchangers.map((e, k) => `${e.update} ${fixed(last?.exchangeCode[k] ?? NaN)}`).join(' ')} backprop ${fixed(last?.backprop ?? NaN)}`);
   }
   progress.finish();
   const inside = test.label.reduce((a, b) => a + b, 0) / POINTS;
-  const limit = Math.max(...frames.flat().map((m) => Math.max(...Array.from(m.data, Math.abs))));
-  const strip = framesSvg(frames, frameEpochs, config.sections, config.width, limit, `heat exchanger weights (${config.label}, ${config.sections} sections of width ${config.width})`);
-  files.push(writeOut(ctx.out, `weights-${config.label}.svg`, strip));
-  if (ctx.out !== null) files.push(writeOut(ctx.out, `weights-${config.label}.png`, svgToPng(strip)));
+  for (const { update, frames } of exchangers) {
+    // the colour scale is each strip's own 98th percentile of |W|: the credit share blows a few
+    // weights up by orders of magnitude, and scaling to the largest would leave the rest white
+    const magnitudes = frames.flatMap((weights) => weights.flatMap((m) => Array.from(m.data, Math.abs))).sort((a, b) => a - b);
+    const limit = magnitudes[Math.floor(0.98 * (magnitudes.length - 1))];
+    const strip = framesSvg(frames, frameEpochs, config.sections, config.width, limit, `heat exchanger weights (${update}; ${config.label}, ${config.sections} sections of width ${config.width})`);
+    files.push(writeOut(ctx.out, `weights-${config.label}-${update}.svg`, strip));
+    if (ctx.out !== null) files.push(writeOut(ctx.out, `weights-${config.label}-${update}.png`, svgToPng(strip)));
+  }
   const series: Series[] = [
-    { name: 'heat exchanger, code readout', x: curve.map((c) => c.epoch), y: curve.map((c) => c.exchangeCode) },
-    { name: 'heat exchanger, threshold readout', x: curve.map((c) => c.epoch), y: curve.map((c) => c.exchangeThreshold), dashed: true },
+    ...exchangers.flatMap((e, k): Series[] => [
+      { name: `${e.update}, code readout`, x: curve.map((c) => c.epoch), y: curve.map((c) => c.exchangeCode[k]) },
+      { name: `${e.update}, threshold readout`, x: curve.map((c) => c.epoch), y: curve.map((c) => c.exchangeThreshold[k]), dashed: true },
+    ]),
     { name: 'backprop, same shape', x: curve.map((c) => c.epoch), y: curve.map((c) => c.backprop) },
   ];
   const svg = linePlot(series, { title: `circle r=${RADIUS}: training accuracy (${config.label}, ${config.sections}×${config.width})`, xLabel: 'epoch', yLabel: 'accuracy' });
@@ -203,13 +316,18 @@ async function runConfig(config: Config, ctx: ExperimentContext, rng: Rng, trace
   if (ctx.out !== null) files.push(writeOut(ctx.out, `accuracy-${config.label}.png`, svgToPng(svg)));
   return {
     config: { ...config, epochs },
-    exchange: {
-      trainThreshold: thresholdAccuracy(exchange, train),
-      trainCode: codeAccuracy(exchange, train),
-      testThreshold: thresholdAccuracy(exchange, test),
-      testCode: codeAccuracy(exchange, test),
-    },
-    backprop: { train: thresholdAccuracy(backprop, train), test: thresholdAccuracy(backprop, test) },
+    exchange: exchangers.map(({ update, net }) => ({
+      update,
+      lr: LR_EXCHANGE[update],
+      trainThreshold: thresholdAccuracy(net, train),
+      trainCode: codeAccuracy(net, train),
+      testThreshold: thresholdAccuracy(net, test),
+      testCode: codeAccuracy(net, test),
+      maxWeight: maxAbsWeight(net),
+      probe: linearProbeAccuracy(net, train),
+    })),
+    backprop: { train: thresholdAccuracy(backprop, train), test: thresholdAccuracy(backprop, test), probe: linearProbeAccuracy(backprop, train) },
+    probeAtStart,
     majority: Math.max(inside, 1 - inside),
     curve,
   };
@@ -222,29 +340,38 @@ export const heatExchanger: Experiment = {
   defaultReplications: 1,
   replicates: true,
   async run(ctx) {
+    const updates = chosenUpdates(ctx.options?.update);
     const rng = new Rng(ctx.seed);
     const trace: Alignment[] = [];
     const files: (string | null)[] = [];
     const runs: RunResult[] = [];
-    for (const config of CONFIGS) for (let r = 0; r < ctx.replications; r++) runs.push(await runConfig(config, ctx, rng, trace, files));
-    files.push(writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace)), ...writeAlignmentPlot(ctx.out, 'alignment', 'heat exchanger: alignment of F\'s updates with backprop', trace));
+    for (const config of CONFIGS) for (let r = 0; r < ctx.replications; r++) runs.push(await runConfig(config, updates, ctx, rng, trace, files));
+    files.push(writeOut(ctx.out, 'alignment.jsonl', toJsonl(trace)), ...writeAlignmentPlot(ctx.out, 'alignment', "heat exchanger: alignment of F's updates with backprop", trace));
     const table = markdownTable(
-      ['pipe', 'sections × width', 'epochs', 'exchange (code) train / test', 'exchange (threshold) train / test', 'backprop train / test', 'majority class (test)'],
-      runs.map((r) => [
-        r.config.label,
-        `${r.config.sections} × ${r.config.width}`,
-        r.config.epochs,
-        `${fixed(r.exchange.trainCode)} / ${fixed(r.exchange.testCode)}`,
-        `${fixed(r.exchange.trainThreshold)} / ${fixed(r.exchange.testThreshold)}`,
-        `${fixed(r.backprop.train)} / ${fixed(r.backprop.test)}`,
-        fixed(r.majority),
+      ['pipe', 'sections × width', 'epochs', 'rule', 'lr', 'code readout train / test', 'threshold readout train / test', 'linear probe of F (train): start → end', 'max |W| at the end', 'majority class (test)'],
+      runs.flatMap((r) => [
+        ...r.exchange.map((e) => [
+          r.config.label,
+          `${r.config.sections} × ${r.config.width}`,
+          r.config.epochs,
+          `exchange: ${e.update}`,
+          e.lr,
+          `${fixed(e.trainCode)} / ${fixed(e.testCode)}`,
+          `${fixed(e.trainThreshold)} / ${fixed(e.testThreshold)}`,
+          `${fixed(r.probeAtStart)} → ${fixed(e.probe)}`,
+          fixed(e.maxWeight, 2),
+          fixed(r.majority),
+        ]),
+        [r.config.label, `${r.config.sections} × ${r.config.width}`, r.config.epochs, 'backprop (F only)', LR_BACKPROP, '–', `${fixed(r.backprop.train)} / ${fixed(r.backprop.test)}`, `${fixed(r.probeAtStart)} → ${fixed(r.backprop.probe)}`, '–', fixed(r.majority)],
       ]),
     );
     const markdown =
       `## Neural Heat Exchanger, circle of radius ${RADIUS} (${POINTS} training and ${POINTS} test points, seed ${ctx.seed})\n\n` +
-      `Exchange: sigmoid delta rule toward the mean of a section's input and its facing section, lr ${LR_EXCHANGE}. ` +
-      `Backprop: the same F pipe (same initial weights, same example order) on ½‖F(x) − y‖², lr ${LR_BACKPROP}.\n\n${table}\n` +
+      `Exchange updates: ${updates.map((u) => `${u}, ${UPDATE_NAMES[u]} (lr ${LR_EXCHANGE[u]})`).join('; ')}. ` +
+      `Backprop: the same F pipe (same initial weights, same example order) on ½‖F(x) − y‖², lr ${LR_BACKPROP}. ` +
+      `Code readout: the nearer of B's two label codes; threshold readout: the mean of F's outputs above ½; ` +
+      `linear probe: the best least-squares line (with a bias) from F's output units to the label, on the training set, which says whether F still carries the label at all.\n\n${table}\n` +
       `### Alignment of the exchange updates of F with backprop's gradient of ½‖F(x) − y‖² (every ${ALIGN_EVERY} steps)\n\n${summariseAlignment(trace)}`;
-    return { name: 'heat-exchanger', data: { runs, lrExchange: LR_EXCHANGE, lrBackprop: LR_BACKPROP }, markdown, files: files.filter((f): f is string => f !== null) };
+    return { name: 'heat-exchanger', data: { runs, updates, lrExchange: LR_EXCHANGE, lrBackprop: LR_BACKPROP }, markdown, files: files.filter((f): f is string => f !== null) };
   },
 };

@@ -1,5 +1,5 @@
 import { matmul } from '../backend/select';
-import { UsageError } from '../errors';
+import { ShapeError, UsageError } from '../errors';
 import { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
 import { mse } from '../losses/mse';
@@ -35,11 +35,48 @@ export function sigmoidDeltaRule(lr: number): LearningRule {
 }
 
 /**
+ * The reference write-up's own heuristic update: each output unit j of a section moves by the sum
+ * of its two differences, (input_j − post_j) + (facing_j − post_j) (the pipes have one width, so
+ * the section's input has a unit j too), shared among its incoming weights in proportion to
+ * their part of the column sum. With the mean of input and facing section as `target` the sum
+ * of the two differences is 2 · (target − post), so
+ * ΔW[i, j] = lr · 2 · (target_j − post_j) · W[i, j] / Σₖ W[k, j]
+ * The input's own values never multiply ΔW: it is a share of the error, not a Hebbian product.
+ * A column whose sum is near zero gets a huge share (the reference does not guard it, nor
+ * does this; the weights may blow up, which is part of what is measured).
+ */
+export function creditShareRule(lr: number): LearningRule {
+  return {
+    name: 'credit-share',
+    reads: ['weight', 'post', 'target'],
+    delta({ weight, post, target }, delta) {
+      if (post.rows !== 1) throw new ShapeError(`credit-share: updates one example at a time, got a batch of ${post.rows}`);
+      const { rows, cols } = weight;
+      for (let j = 0; j < cols; j++) {
+        let columnSum = 0;
+        for (let i = 0; i < rows; i++) columnSum += weight.get(i, j);
+        const move = (lr * 2 * (target.data[j] - post.data[j])) / columnSum;
+        for (let i = 0; i < rows; i++) delta.set(i, j, move * weight.get(i, j));
+      }
+    },
+  };
+}
+
+/** The exchange updates the experiment compares: the sigmoid delta rule, and the reference write-up's credit share. */
+export const EXCHANGE_UPDATES = ['delta', 'seed000'] as const;
+export type ExchangeUpdate = (typeof EXCHANGE_UPDATES)[number];
+
+export function exchangeRule(update: ExchangeUpdate, lr: number): LearningRule {
+  return update === 'delta' ? sigmoidDeltaRule(lr) : creditShareRule(lr);
+}
+
+/**
  * The Neural Heat Exchanger: two pipes of sigmoid sections of one width, without biases.
  * Pipe F carries the input x from left to right, pipe B carries the target y from right to
  * left. Section i of each pipe learns only from what touches it: its own input (the section
  * before it in its pipe) and the facing section i of the other pipe. Its local target is the
- * mean of the two, so the delta rule pulls it toward both at once; no gradient travels.
+ * mean of the two, and the exchange rule (the delta rule, or the credit share) pulls it
+ * toward both at once; no gradient travels.
  */
 export class HeatExchanger {
   readonly graph = new Graph();
@@ -95,14 +132,14 @@ export class HeatExchanger {
     return this.graph.forward(this.output);
   }
 
-  /** One exchange on (x, y): every section of both pipes moves toward the mean of its input and its facing section. */
-  step(x: Matrix, y: Matrix, lr: number): Matrix[] {
+  /** One exchange on (x, y): every section of both pipes moves, by `rule`, toward the mean of its input and its facing section. */
+  step(x: Matrix, y: Matrix, rule: LearningRule): Matrix[] {
     this.x.feed(x);
     this.y.feed(y);
     const all = this.synapses;
     const n = this.sections;
     return applyRule(
-      sigmoidDeltaRule(lr),
+      rule,
       all,
       (s, k) => ({
         ...synapseSource(s),
