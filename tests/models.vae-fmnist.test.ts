@@ -1,6 +1,7 @@
 import { Rng } from '../src';
 import { FASHION_MNIST_FIXTURE_DIR } from '../src/data/fashion-mnist';
-import { FMNIST_PIXELS, trainVaeFmnist, VAE_FMNIST_DEFAULTS, VaeFmnist } from '../src/models/vae-fmnist';
+import { FASHION_MNIST_PIXELS } from '../src/data/fashion-mnist';
+import { trainVaeFmnist, VAE_FMNIST_DEFAULTS, VaeFmnist } from '../src/models/vae-fmnist';
 
 // a small VAE on the shipped subset, so that the test runs in seconds
 const small = { dataDir: FASHION_MNIST_FIXTURE_DIR, encoder: [64], latent: 4, decoder: [64], batch: 64, maxSteps: 0, epochs: 3, evalImages: 200 };
@@ -24,13 +25,13 @@ describe('vae-fmnist', () => {
 
   it('samples from the prior and reconstructs images as matrices of pixels in (0, 1)', () => {
     const samples = result.model.sample(6, new Rng(1));
-    expect(samples.shape).toEqual([6, FMNIST_PIXELS]);
+    expect(samples.shape).toEqual([6, FASHION_MNIST_PIXELS]);
     expect(Array.from(samples.data).every((v) => v > 0 && v < 1)).toBe(true);
     const again = result.model.sample(6, new Rng(1));
     expect(Array.from(again.data)).toEqual(Array.from(samples.data));
     const images = result.model.sample(3, new Rng(2));
     const recon = result.model.reconstruct(images);
-    expect(recon.shape).toEqual([3, FMNIST_PIXELS]);
+    expect(recon.shape).toEqual([3, FASHION_MNIST_PIXELS]);
   });
 
   it('is deterministic for a seed', () => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { sliceRows } from '../data/batches';
-import { loadFashionMnist } from '../data/fashion-mnist';
+import { FASHION_MNIST_PIXELS, FASHION_MNIST_SIDE, loadFashionMnist } from '../data/fashion-mnist';
 import { UsageError } from '../errors';
 import { ensureDir } from '../io/folder';
 import { imageGrid, upscale } from '../io/png';
@@ -13,7 +13,6 @@ import { FlagDef, helpText, intFlag, parseCommand } from './flags';
 import { fromFlag, loadTrained, outDir, outFlag } from './from-checkpoint';
 import { dataDir, dataFlag } from './trainers';
 
-const SIDE = 28;
 const COLUMNS = 8;
 /** Gray of the gaps between tiles: apart from both the black background and the white garments. */
 const GAP = 96;
@@ -44,7 +43,7 @@ export interface SampleSettings {
  */
 export function sampleVae(model: VaeFmnist, settings: SampleSettings, out: string): string[] {
   const rows = (m: Matrix): Float32Array[] => Array.from({ length: m.rows }, (_, i) => Float32Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
-  const grid = (tiles: ArrayLike<number>[]) => upscale(imageGrid(tiles, { tileWidth: SIDE, tileHeight: SIDE, columns: COLUMNS, gap: 2, background: GAP }), settings.scale);
+  const grid = (tiles: ArrayLike<number>[]) => upscale(imageGrid(tiles, { tileWidth: FASHION_MNIST_SIDE, tileHeight: FASHION_MNIST_SIDE, columns: COLUMNS, gap: 2, background: GAP }), settings.scale);
   const samples = rows(model.sample(settings.count, new Rng(settings.seed)));
 
   const test = loadFashionMnist({ dir: settings.data, dtype: model.graph.dtype }).test.images;
@@ -53,7 +52,7 @@ export function sampleVae(model: VaeFmnist, settings: SampleSettings, out: strin
   const originalRows = rows(originals);
   const reconstructionRows = rows(model.reconstruct(originals));
   // a short last row is filled up with blank tiles, so reconstructions stay below their originals
-  const blank = new Float32Array(SIDE * SIDE).fill(GAP / 255);
+  const blank = new Float32Array(FASHION_MNIST_PIXELS).fill(GAP / 255);
   const fullRow = (tiles: Float32Array[]): Float32Array[] => [...tiles, ...Array.from({ length: COLUMNS - tiles.length }, () => blank)];
   const interleaved: Float32Array[] = [];
   for (let r = 0; r * COLUMNS < pairs; r++) {

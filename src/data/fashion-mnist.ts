@@ -14,6 +14,9 @@ export const FASHION_MNIST_FILES = {
   testImages: 't10k-images-idx3-ubyte.gz',
   testLabels: 't10k-labels-idx1-ubyte.gz',
 } as const;
+/** Images are FASHION_MNIST_SIDE × FASHION_MNIST_SIDE gray pixels, one row of FASHION_MNIST_PIXELS values each. */
+export const FASHION_MNIST_SIDE = 28;
+export const FASHION_MNIST_PIXELS = FASHION_MNIST_SIDE * FASHION_MNIST_SIDE;
 export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as const;
 
 /** Which folder was used and why: given (`dir`), environment (WIREGRAD_DATA), system (the Debian package) or fixture. */

@@ -1,6 +1,6 @@
 import { FeedForward } from '../blocks/feedforward';
 import { Batches, sliceRows } from '../data/batches';
-import { FashionMnistSplit, loadFashionMnist } from '../data/fashion-mnist';
+import { FASHION_MNIST_PIXELS, FashionMnistSplit, loadFashionMnist } from '../data/fashion-mnist';
 import { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
 import { linePlot } from '../io/plot';
@@ -14,7 +14,7 @@ import { attachInterfaces, DniNet, traceAlignment, Variant, VARIANTS } from './d
 import { Experiment, ExperimentContext, fixed, markdownTable, summariseAlignment, writeAlignmentPlot, writeOut } from './experiment';
 
 
-const SIZES = [784, 256, 256, 10];
+const SIZES = [FASHION_MNIST_PIXELS, 256, 256, 10];
 const CLASSES = 10;
 const BATCH = 100;
 const EPOCHS = 10;

@@ -1,6 +1,6 @@
 import { NeuralGrid } from '../blocks/grid';
 import { Batches } from '../data/batches';
-import { FashionMnistSource, FashionMnistSplit, loadFashionMnist } from '../data/fashion-mnist';
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_PIXELS, FashionMnistSource, FashionMnistSplit, loadFashionMnist } from '../data/fashion-mnist';
 import { UsageError } from '../errors';
 import { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
@@ -48,6 +48,7 @@ export const GRID_FMNIST_DEFAULTS: Readonly<GridFmnistOptions> = {
   dtype: 'float32',
 };
 
+const CLASSES = FASHION_MNIST_CLASSES.length;
 /** Rows per evaluation pass over the test set. */
 const EVAL_ROWS = 500;
 
@@ -97,11 +98,11 @@ export class GridFmnist {
     checkPositive('grid-fmnist', 'epochs', o.epochs);
     this.options = o;
     this.graph = new Graph({ dtype: o.dtype });
-    this.grid = new NeuralGrid(this.graph, 'grid', 784, 10, new Rng(o.seed), { height: o.height, width: o.width, activation: o.activation });
-    this.x = this.graph.input('x', o.batch, 784);
+    this.grid = new NeuralGrid(this.graph, 'grid', FASHION_MNIST_PIXELS, CLASSES, new Rng(o.seed), { height: o.height, width: o.width, activation: o.activation });
+    this.x = this.graph.input('x', o.batch, FASHION_MNIST_PIXELS);
     this.labels = this.graph.input('labels', o.batch, 1);
     this.loss = softmaxCrossEntropy(this.grid.apply(this.x), this.labels, 'batch', 'loss');
-    this.evalX = this.graph.input('eval.x', EVAL_ROWS, 784);
+    this.evalX = this.graph.input('eval.x', EVAL_ROWS, FASHION_MNIST_PIXELS);
     this.evalLabels = this.graph.input('eval.labels', EVAL_ROWS, 1);
     this.evalLogits = this.grid.apply(this.evalX, 'eval');
     this.evalLoss = softmaxCrossEntropy(this.evalLogits, this.evalLabels, 'batch', 'eval.loss');
@@ -113,13 +114,13 @@ export class GridFmnist {
    */
   forEachChunk(split: FashionMnistSplit, visit: (start: number, rows: number) => void): void {
     const n = split.labels.length;
-    const x = new Matrix(EVAL_ROWS, 784, this.options.dtype);
+    const x = new Matrix(EVAL_ROWS, FASHION_MNIST_PIXELS, this.options.dtype);
     const y = new Matrix(EVAL_ROWS, 1, this.options.dtype);
     for (let start = 0; start < n; start += EVAL_ROWS) {
       const rows = Math.min(EVAL_ROWS, n - start);
       for (let r = 0; r < EVAL_ROWS; r++) {
         const src = start + (r < rows ? r : 0);
-        x.data.set(split.images.data.subarray(src * 784, (src + 1) * 784), r * 784);
+        x.data.set(split.images.data.subarray(src * FASHION_MNIST_PIXELS, (src + 1) * FASHION_MNIST_PIXELS), r * FASHION_MNIST_PIXELS);
         y.data[r] = split.labels[src];
       }
       this.evalX.feed(x);
@@ -136,7 +137,7 @@ export class GridFmnist {
       const logits = this.graph.forward(this.evalLogits).data;
       // the loss node averages over every row, padding included: only full chunks use it as is
       loss += rows === EVAL_ROWS ? this.graph.forward(this.evalLoss).data[0] * rows : rowLoss(logits, split.labels, start, rows);
-      for (let r = 0; r < rows; r++) if (argmax(logits, r * 10) === split.labels[start + r]) right++;
+      for (let r = 0; r < rows; r++) if (argmax(logits, r * CLASSES) === split.labels[start + r]) right++;
     });
     return { accuracy: right / split.labels.length, loss: loss / split.labels.length };
   }
@@ -145,8 +146,8 @@ export class GridFmnist {
   classMeanActivations(split: FashionMnistSplit): Float64Array[] {
     const h = this.options.height;
     const columns = this.grid.columns('eval');
-    const means = Array.from({ length: 10 }, () => new Float64Array((this.options.width + 1) * h));
-    const counts = new Float64Array(10);
+    const means = Array.from({ length: CLASSES }, () => new Float64Array((this.options.width + 1) * h));
+    const counts = new Float64Array(CLASSES);
     this.forEachChunk(split, (start, rows) => {
       columns.forEach((node, j) => {
         const a = this.graph.forward(node).data;
@@ -164,7 +165,7 @@ export class GridFmnist {
 
 function argmax(v: ArrayLike<number>, offset: number): number {
   let best = 0;
-  for (let k = 1; k < 10; k++) if (v[offset + k] > v[offset + best]) best = k;
+  for (let k = 1; k < CLASSES; k++) if (v[offset + k] > v[offset + best]) best = k;
   return best;
 }
 
@@ -173,10 +174,10 @@ function rowLoss(logits: ArrayLike<number>, labels: Int32Array, start: number, r
   let s = 0;
   for (let r = 0; r < rows; r++) {
     let max = -Infinity;
-    for (let k = 0; k < 10; k++) max = Math.max(max, logits[r * 10 + k]);
+    for (let k = 0; k < CLASSES; k++) max = Math.max(max, logits[r * CLASSES + k]);
     let total = 0;
-    for (let k = 0; k < 10; k++) total += Math.exp(logits[r * 10 + k] - max);
-    s += max + Math.log(total) - logits[r * 10 + labels[start + r]];
+    for (let k = 0; k < CLASSES; k++) total += Math.exp(logits[r * CLASSES + k] - max);
+    s += max + Math.log(total) - logits[r * CLASSES + labels[start + r]];
   }
   return s;
 }
@@ -225,8 +226,8 @@ export function trainGridFmnist(options: Partial<GridFmnistOptions> = {}, onProg
 /** The picture: a 4×3 grid between 784 inputs and 10 classes on a batch of 4, with its loss. */
 export function buildGridGraph(): { graph: Graph; root: Node } {
   const graph = new Graph();
-  const grid = new NeuralGrid(graph, 'grid', 784, 10, new Rng(1), { height: 4, width: 3 });
-  const x = graph.input('x', 4, 784);
+  const grid = new NeuralGrid(graph, 'grid', FASHION_MNIST_PIXELS, CLASSES, new Rng(1), { height: 4, width: 3 });
+  const x = graph.input('x', 4, FASHION_MNIST_PIXELS);
   const labels = graph.input('labels', 4, 1);
   return { graph, root: softmaxCrossEntropy(grid.apply(x), labels, 'batch', 'loss') };
 }

@@ -1,6 +1,6 @@
 import { Vae, VaeArchitecture, VaeTraining } from '../blocks/vae';
 import { Batches, sliceRows } from '../data/batches';
-import { FashionMnistSource, loadFashionMnist } from '../data/fashion-mnist';
+import { FASHION_MNIST_PIXELS, FashionMnistSource, loadFashionMnist } from '../data/fashion-mnist';
 import { UsageError } from '../errors';
 import { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
@@ -8,9 +8,6 @@ import { Adam } from '../optim/adam';
 import { DType, Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
 import { checkCount, checkPositive, OnProgress, optimizationStep, TrainOutcome, trainLoop } from './train';
-
-/** Fashion-MNIST images are 28×28 = 784 pixels. */
-export const FMNIST_PIXELS = 784;
 
 /**
  * vae-fmnist: a variational autoencoder on Fashion-MNIST (the W4 workload): encoder 784-400
@@ -90,7 +87,7 @@ export class VaeFmnist {
     checkPositive('vae-fmnist', 'lr', o.lr);
     this.options = o;
     this.graph = new Graph({ dtype: o.dtype });
-    const architecture: VaeArchitecture = { input: FMNIST_PIXELS, encoder: o.encoder, latent: o.latent, decoder: o.decoder };
+    const architecture: VaeArchitecture = { input: FASHION_MNIST_PIXELS, encoder: o.encoder, latent: o.latent, decoder: o.decoder };
     this.vae = new Vae(this.graph, 'vae', architecture, new Rng(o.seed));
   }
 
@@ -124,7 +121,7 @@ export class VaeFmnist {
 
   /** The mean reconstructions (decoded at z = μ) of `images` (n × 784): n × 784. */
   reconstruct(images: Matrix): Matrix {
-    if (images.cols !== FMNIST_PIXELS) throw new UsageError(`vae-fmnist reconstruct: images must have ${FMNIST_PIXELS} columns, got ${images.cols}`);
+    if (images.cols !== FASHION_MNIST_PIXELS) throw new UsageError(`vae-fmnist reconstruct: images must have ${FASHION_MNIST_PIXELS} columns, got ${images.cols}`);
     let r = this.reconstructors.get(images.rows);
     if (!r) {
       r = this.vae.reconstructor(images.rows, `reconstruct${images.rows}`);
