@@ -1,6 +1,6 @@
 import { FeedForward } from '../blocks/feedforward';
 import { Batches, sliceRows } from '../data/batches';
-import { FASHION_MNIST_PIXELS, FashionMnistSplit, loadFashionMnist } from '../data/fashion-mnist';
+import { FASHION_MNIST_CLASSES, FASHION_MNIST_PIXELS, FashionMnistSplit, loadFashionMnist } from '../data/fashion-mnist';
 import { Graph } from '../graph/graph';
 import type { Node } from '../graph/node';
 import { linePlot } from '../io/plot';
@@ -14,8 +14,8 @@ import { attachInterfaces, DniNet, traceAlignment, Variant, VARIANTS } from './d
 import { Experiment, ExperimentContext, fixed, markdownTable, summariseAlignment, writeAlignmentPlot, writeOut } from './experiment';
 
 
-const SIZES = [FASHION_MNIST_PIXELS, 256, 256, 10];
-const CLASSES = 10;
+const CLASSES = FASHION_MNIST_CLASSES.length;
+const SIZES = [FASHION_MNIST_PIXELS, 256, 256, CLASSES];
 const BATCH = 100;
 const EPOCHS = 10;
 const LR = 1e-3;
