@@ -67,7 +67,7 @@ export const demo: Command = {
     process.stdout.write(`trained ${steps} steps: loss ${before.toFixed(4)} → ${after.toFixed(4)}\n`);
     const pred = g.forward(y);
     for (let i = 0; i < 4; i++) {
-      process.stdout.write(`  xor(${fmt(xor.x.get(i, 0))}, ${fmt(xor.x.get(i, 1))}) = ${fmt(xor.y.get(i, 0))}   predicted ${pred.get(i, 0).toFixed(3)}\n`);
+      process.stdout.write(`  xor(${plusMinusOne(xor.x.get(i, 0))}, ${plusMinusOne(xor.x.get(i, 1))}) = ${plusMinusOne(xor.y.get(i, 0))}   predicted ${pred.get(i, 0).toFixed(3)}\n`);
     }
     const files = await writeGraph(loss, path.join(out, 'demo.dot'), { title: 'demo: two-layer net on XOR', svg: true, png: true });
     process.stdout.write(`graph: ${files.map(shown).join(', ')}\n`);
@@ -75,6 +75,6 @@ export const demo: Command = {
   },
 };
 
-function fmt(v: number): string {
+function plusMinusOne(v: number): string {
   return v > 0 ? '+1' : '-1';
 }

@@ -71,32 +71,32 @@ export function linePlot(series: readonly Series[], options: PlotOptions): strin
   out.push(`<?xml version="1.0" encoding="UTF-8"?>`);
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">`);
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${f(width / 2)}" y="28" font-size="17" font-weight="bold" text-anchor="middle" fill="#222222">${escapeXml(options.title)}</text>`);
+  out.push(`<text x="${coord(width / 2)}" y="28" font-size="17" font-weight="bold" text-anchor="middle" fill="#222222">${escapeXml(options.title)}</text>`);
 
   // grid and ticks
   out.push(`<g stroke="#e3e3e3" stroke-width="1">`);
-  for (const t of xTicks) out.push(`<line x1="${f(px(t))}" y1="${margin.top}" x2="${f(px(t))}" y2="${margin.top + plotH}"/>`);
-  for (const t of yTicks) out.push(`<line x1="${margin.left}" y1="${f(py(t))}" x2="${margin.left + plotW}" y2="${f(py(t))}"/>`);
+  for (const t of xTicks) out.push(`<line x1="${coord(px(t))}" y1="${margin.top}" x2="${coord(px(t))}" y2="${margin.top + plotH}"/>`);
+  for (const t of yTicks) out.push(`<line x1="${margin.left}" y1="${coord(py(t))}" x2="${margin.left + plotW}" y2="${coord(py(t))}"/>`);
   out.push(`</g>`);
   out.push(`<g font-size="12" fill="#333333">`);
   const xStep = xTicks.length > 1 ? xTicks[1] - xTicks[0] : 1;
   for (const t of xTicks) {
-    out.push(`<text x="${f(px(t))}" y="${margin.top + plotH + 18}" text-anchor="middle">${tickLabel(t, xStep)}</text>`);
+    out.push(`<text x="${coord(px(t))}" y="${margin.top + plotH + 18}" text-anchor="middle">${tickLabel(t, xStep)}</text>`);
   }
   const yStep = yTicks.length > 1 ? yTicks[1] - yTicks[0] : 1;
   for (const t of yTicks) {
     const label = logY ? tickLabel(10 ** t, 10 ** t) : tickLabel(t, yStep);
-    out.push(`<text x="${margin.left - 8}" y="${f(py(t) + 4)}" text-anchor="end">${label}</text>`);
+    out.push(`<text x="${margin.left - 8}" y="${coord(py(t) + 4)}" text-anchor="end">${label}</text>`);
   }
   out.push(`</g>`);
   out.push(`<rect x="${margin.left}" y="${margin.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#555555" stroke-width="1"/>`);
   if (options.xLabel) {
-    out.push(`<text x="${f(margin.left + plotW / 2)}" y="${height - 14}" font-size="13" text-anchor="middle" fill="#222222">${escapeXml(options.xLabel)}</text>`);
+    out.push(`<text x="${coord(margin.left + plotW / 2)}" y="${height - 14}" font-size="13" text-anchor="middle" fill="#222222">${escapeXml(options.xLabel)}</text>`);
   }
   if (options.yLabel) {
     const cy = margin.top + plotH / 2;
     const label = escapeXml(options.yLabel + (logY ? ' (log scale)' : ''));
-    out.push(`<text x="18" y="${f(cy)}" font-size="13" text-anchor="middle" fill="#222222" transform="rotate(-90 18 ${f(cy)})">${label}</text>`);
+    out.push(`<text x="18" y="${coord(cy)}" font-size="13" text-anchor="middle" fill="#222222" transform="rotate(-90 18 ${coord(cy)})">${label}</text>`);
   }
 
   // data, clipped to the plot area
@@ -106,7 +106,7 @@ export function linePlot(series: readonly Series[], options: PlotOptions): strin
     const name = escapeXml(s.name);
     if (s.points) {
       out.push(`<g fill="${s.color}" data-series="${name}">`);
-      for (const [x, y] of s.pts) if (finite(x) && finite(y)) out.push(`<circle cx="${f(px(x))}" cy="${f(py(y))}" r="4"/>`);
+      for (const [x, y] of s.pts) if (finite(x) && finite(y)) out.push(`<circle cx="${coord(px(x))}" cy="${coord(py(y))}" r="4"/>`);
       out.push(`</g>`);
       continue;
     }
@@ -138,12 +138,12 @@ export function linePlot(series: readonly Series[], options: PlotOptions): strin
   });
   const [lx, ly] = corners[hidden.indexOf(Math.min(...hidden))];
   out.push(`<g font-size="13" fill="#222222">`);
-  out.push(`<rect x="${f(lx)}" y="${ly}" width="${f(legendW)}" height="${legendH}" fill="#ffffff" fill-opacity="0.9" stroke="#bbbbbb"/>`);
+  out.push(`<rect x="${coord(lx)}" y="${ly}" width="${coord(legendW)}" height="${legendH}" fill="#ffffff" fill-opacity="0.9" stroke="#bbbbbb"/>`);
   prepared.forEach((s, k) => {
     const cy = ly + 14 + k * rowH;
-    if (s.points) out.push(`<circle cx="${f(lx + 20)}" cy="${cy}" r="4" fill="${s.color}"/>`);
-    else out.push(`<line x1="${f(lx + 8)}" y1="${cy}" x2="${f(lx + 32)}" y2="${cy}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="7 5"' : ''}/>`);
-    out.push(`<text x="${f(lx + 40)}" y="${cy + 4}">${escapeXml(s.name)}</text>`);
+    if (s.points) out.push(`<circle cx="${coord(lx + 20)}" cy="${cy}" r="4" fill="${s.color}"/>`);
+    else out.push(`<line x1="${coord(lx + 8)}" y1="${cy}" x2="${coord(lx + 32)}" y2="${cy}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="7 5"' : ''}/>`);
+    out.push(`<text x="${coord(lx + 40)}" y="${cy + 4}">${escapeXml(s.name)}</text>`);
   });
   out.push(`</g>`);
   out.push(`</svg>`);
@@ -151,7 +151,7 @@ export function linePlot(series: readonly Series[], options: PlotOptions): strin
 }
 
 /** A pixel coordinate with two decimals: finer than any screen, and the file stays small. */
-function f(v: number): string {
+function coord(v: number): string {
   return (Math.round(v * 100) / 100).toString();
 }
 
@@ -164,7 +164,7 @@ function pathData(pixels: readonly [number, number][]): string {
       pen = false;
       continue;
     }
-    parts.push(`${pen ? 'L' : 'M'}${f(x)} ${f(y)}`);
+    parts.push(`${pen ? 'L' : 'M'}${coord(x)} ${coord(y)}`);
     pen = true;
   }
   return parts.join(' ');
