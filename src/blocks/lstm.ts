@@ -4,10 +4,8 @@ import type { Node } from '../graph/node';
 import { add } from '../ops/add';
 import { concat } from '../ops/concat';
 import { inner } from '../ops/inner';
-import { mul } from '../ops/mul';
-import { sigmoid } from '../ops/sigmoid';
+import { lstmCell } from '../ops/lstm-cell';
 import { slice } from '../ops/slice';
-import { tanh } from '../ops/tanh';
 import { uniform } from '../tensor/init';
 import { Matrix } from '../tensor/matrix';
 import { Rng } from '../tensor/rng';
@@ -23,9 +21,10 @@ export interface LstmState {
  * An LSTM cell with PyTorch's gate equations (nn.LSTM, no peepholes):
  *   [i f g o] = [x h] · W + b
  *   c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g);   h' = σ(o) ⊙ tanh(c')
- * One weight W [(in + hidden) × 4·hidden] multiplies the concatenation of x and h, and Slice
- * cuts the four gate blocks from the product, in PyTorch's column order i, f, g, o. One
- * weight rather than four (or eight): a single product per step, the fewest nodes, and one
+ * One weight W [(in + hidden) × 4·hidden] multiplies the concatenation of x and h, giving the
+ * four gate blocks in PyTorch's column order i, f, g, o; one fused LstmCell node applies the
+ * gate equations to them, and Slice cuts h' and c' from its [h' | c'] output. One weight
+ * rather than four (or eight): a single product per step, the fewest nodes, and one
  * delivery per step to the shared weight, which is what the per-consumer record shows.
  * PyTorch's two bias vectors are one here (their sum is all the equations see).
  *
@@ -60,19 +59,14 @@ export class Lstm {
     return [this.weight, this.bias];
   }
 
-  /** Wires one step from input x [batch × in] and the previous state, as nodes `<name>.<at>.*` (e.g. `lstm.t3.forget`). */
+  /** Wires one step from input x [batch × in] and the previous state, as nodes `<name>.<at>.*` (e.g. `lstm.t3.cell`). */
   step(x: Node, previous: LstmState, at: string): LstmState {
     const H = this.hiddenSize;
     return this.graph.scope(this.name, () =>
       this.graph.scope(at, () => {
         const gates = add(inner(concat([x, previous.h], 'xh'), this.weight, 'xhW'), this.bias, 'gates');
-        const gate = (k: number, name: string): Node => slice(gates, k * H, (k + 1) * H, `${name}_pre`);
-        const input = sigmoid(gate(0, 'input'), 'input');
-        const forget = sigmoid(gate(1, 'forget'), 'forget');
-        const candidate = tanh(gate(2, 'candidate'), 'candidate');
-        const output = sigmoid(gate(3, 'output'), 'output');
-        const c = add(mul(forget, previous.c, 'keep'), mul(input, candidate, 'write'), 'c');
-        return { h: mul(output, tanh(c, 'c_tanh'), 'h'), c };
+        const cell = lstmCell(gates, previous.c, 'cell');
+        return { h: slice(cell, 0, H, 'h'), c: slice(cell, H, 2 * H, 'c') };
       }),
     );
   }

@@ -104,7 +104,7 @@ interface Cluster {
   items: (Node | Cluster)[];
 }
 
-/** Nested clusters from dotted names: `lstm.t3.forget` lives in `lstm.t3`, inside `lstm`. */
+/** Nested clusters from dotted names: `lstm.t3.cell` lives in `lstm.t3`, inside `lstm`. */
 function clusterTree(nodes: readonly Node[]): Cluster {
   const top: Cluster = { prefix: '', items: [] };
   const byPrefix = new Map<string, Cluster>([['', top]]);

@@ -71,7 +71,7 @@ export class Graph {
     return this.make(op, 'op', inputs, attrs, name);
   }
 
-  /** Prefixes the names of every node made inside `fn` (blocks use it: `lstm.t3.forget`). */
+  /** Prefixes the names of every node made inside `fn` (blocks use it: `lstm.t3.cell`). */
   scope<T>(prefix: string, fn: () => T): T {
     this.prefixes.push(prefix);
     try {
