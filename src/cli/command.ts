@@ -9,4 +9,3 @@ export interface Command {
 }
 
 // Flags are parsed and checked in ./flags; this re-export serves code that still imports it from here.
-export { intFlag } from './flags';

@@ -3,9 +3,9 @@ import { setThreads } from '../backend/native';
 import { UsageError } from '../errors';
 import { writeOut } from '../experiments/experiment';
 import { experiments } from '../experiments/registry';
-import { Command, intFlag } from './command';
+import { Command } from './command';
 import { shown } from './files';
-import { FlagDef, helpText, parseWith, positionals } from './flags';
+import { FlagDef, helpText, intFlag, parseWith, positionals } from './flags';
 import { Progress } from './progress';
 
 const flags: readonly FlagDef[] = [

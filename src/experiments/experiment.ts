@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
+import { ensureDir } from '../io/folder';
 import * as path from 'node:path';
-import { IoError } from '../errors';
 import { writeFileAtomic } from '../io/atomic';
 import { linePlot } from '../io/plot';
 import { svgToPng } from '../io/render';
@@ -99,11 +98,7 @@ export function markdownTable(head: readonly string[], rows: readonly (readonly 
 /** Writes a file into the experiment's folder (made if missing) and returns its path; null folder writes nothing. */
 export function writeOut(dir: string | null, name: string, content: string | Uint8Array): string | null {
   if (dir === null) return null;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new IoError(`${dir}: cannot create the output folder (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  ensureDir(dir);
   const file = path.join(dir, name);
   writeFileAtomic(file, typeof content === 'string' ? Buffer.from(content) : content);
   return file;
