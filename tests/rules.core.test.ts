@@ -1,5 +1,4 @@
 import { EngineError, Matrix, Rng } from '../src';
-import { backpropRule } from '../src/rules/backprop';
 import { applyRule, LearningRule, signalsFor } from '../src/rules/rule';
 import { ToyNetwork } from '../src/rules/toy-network';
 import { fisherExact, median, wilson } from '../src/experiments/experiment';
