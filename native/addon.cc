@@ -1,6 +1,8 @@
-// Registration only: the work lives in gemm.cc, kernels.cc, grid.cc and lstm.cc.
+// Registration only: the work lives in gemm.cc, kernels.cc, grid.cc, lstm.cc and
+// elementwise.cc.
 #include <napi.h>
 
+#include "elementwise.h"
 #include "gemm.h"
 #include "grid.h"
 #include "lstm.h"
@@ -22,6 +24,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "gridStepBackward", wiregrad::GridStepBackward);
   Export(env, exports, "lstmCellForward", wiregrad::LstmCellForward);
   Export(env, exports, "lstmCellBackward", wiregrad::LstmCellBackward);
+  Export(env, exports, "adamUpdate", wiregrad::AdamUpdate);
+  Export(env, exports, "sgdUpdate", wiregrad::SgdUpdate);
+  Export(env, exports, "tanhForward", wiregrad::TanhForward);
+  Export(env, exports, "sigmoidForward", wiregrad::SigmoidForward);
+  Export(env, exports, "bceWithLogitsForward", wiregrad::BceWithLogitsForward);
+  Export(env, exports, "bceWithLogitsBackward", wiregrad::BceWithLogitsBackward);
   return exports;
 }
 

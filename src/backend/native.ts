@@ -104,6 +104,24 @@ export function loadNative(): NativeLoad {
   return loaded;
 }
 
+/** The elementwise kernels of native/elementwise.cc; an addon built before them lacks them. */
+export interface ElementwiseKernels {
+  adamUpdate(value: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, stepSize: number, unbias2: number, beta1: number, beta2: number, eps: number): void;
+  sgdUpdate(value: FloatArray, grad: FloatArray, lr: number): void;
+  tanhForward(x: FloatArray, y: FloatArray): void;
+  sigmoidForward(x: FloatArray, y: FloatArray): void;
+  bceWithLogitsForward(x: FloatArray, t: FloatArray): number;
+  bceWithLogitsBackward(x: FloatArray, t: FloatArray, dx: FloatArray, k: number): void;
+}
+
+/**
+ * The loaded addon's elementwise kernel `name`; null when no addon has been loaded (by the first
+ * large product) or it predates the kernel, and the caller runs its TypeScript twin.
+ */
+export function elementwiseKernel<K extends keyof ElementwiseKernels>(name: K): ElementwiseKernels[K] | null {
+  return (loaded?.addon as Partial<ElementwiseKernels> | null | undefined)?.[name] ?? null;
+}
+
 /** The addon if it has been loaded already; never loads it. */
 export function loadedAddon(): NativeAddon | null {
   return loaded?.addon ?? null;

@@ -1,3 +1,4 @@
+import { elementwiseKernel, ElementwiseKernels } from '../backend/native';
 import type { Node } from '../graph/node';
 import { OpKind } from '../ops/op';
 import { sigmoidOf } from '../ops/sigmoid';
@@ -6,11 +7,35 @@ import { Rng } from '../tensor/rng';
 import { normal, uniform } from '../tensor/init';
 import { pairedLossShape, Reduction, reductionDivisor, reductions } from './reduction';
 
+/** Below this many values the twins below beat the call into the addon (measured, 1 thread). */
+const NATIVE_BCE_FROM = 128;
+
+/**
+ * Σ max(x, 0) − x t + ln(1 + e^−|x|): the twin of the addon's kernel, which computes the terms in
+ * float and sums them in double by blocks (the same bits on any thread count, not this order).
+ * Only float32 goes to the addon: glibc's float64 exp and log1p differ from V8's in the last
+ * places, and float64 results stay the same with and without the addon.
+ */
+export const bceWithLogitsSumTs: ElementwiseKernels['bceWithLogitsForward'] = (x, t) => {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    s += Math.max(v, 0) - v * t[i] + Math.log1p(Math.exp(-Math.abs(v)));
+  }
+  return s;
+};
+
+/** dx = k (σ(x) − t): the twin of the addon's kernel. */
+export const bceWithLogitsBackwardTs: ElementwiseKernels['bceWithLogitsBackward'] = (x, t, dx, k) => {
+  for (let i = 0; i < dx.length; i++) dx[i] = k * (sigmoidOf(x[i]) - t[i]);
+};
+
 /**
  * y = Σ [max(x, 0) − x t + ln(1 + e^−|x|)] / N      (= BCE of σ(x), never forming σ(x) or its log)
  * dx = g (σ(x) − t) / N;  the target takes no gradient
  * e^−|x| ≤ 1, so nothing overflows and log1p keeps the tail term exact when it is tiny; the
  * naive −t ln σ(x) − (1 − t) ln(1 − σ(x)) is ln 0 = −∞ once σ(x) rounds to 0 or 1.
+ * Both passes run in the addon from NATIVE_BCE_FROM float32 values up.
  */
 export const BCEWithLogits: OpKind<{ reduction: Reduction }> = {
   kind: 'BCEWithLogits',
@@ -19,22 +44,14 @@ export const BCEWithLogits: OpKind<{ reduction: Reduction }> = {
   nonDifferentiable: [1],
   shape: ([x, t], { reduction }) => pairedLossShape(x, t, reduction, ['logits', 'target']),
   forward({ inputs: [x, t], out, attrs }) {
-    const xd = x.data;
-    const td = t.data;
-    let s = 0;
-    for (let i = 0; i < xd.length; i++) {
-      const v = xd[i];
-      s += Math.max(v, 0) - v * td[i] + Math.log1p(Math.exp(-Math.abs(v)));
-    }
-    out.data[0] = s / reductionDivisor(attrs.reduction, x.size, x.rows);
+    const native = x.dtype === 'float32' && x.size >= NATIVE_BCE_FROM ? elementwiseKernel('bceWithLogitsForward') : null;
+    out.data[0] = (native ?? bceWithLogitsSumTs)(x.data, t.data) / reductionDivisor(attrs.reduction, x.size, x.rows);
   },
   backward({ inputs: [x, t], attrs }, g, [dx]) {
     if (!dx) return;
     const k = g.data[0] / reductionDivisor(attrs.reduction, x.size, x.rows);
-    const d = dx.data;
-    const xd = x.data;
-    const td = t.data;
-    for (let i = 0; i < d.length; i++) d[i] = k * (sigmoidOf(xd[i]) - td[i]);
+    const native = x.dtype === 'float32' && x.size >= NATIVE_BCE_FROM ? elementwiseKernel('bceWithLogitsBackward') : null;
+    (native ?? bceWithLogitsBackwardTs)(x.data, t.data, dx.data, k);
   },
   test: {
     sample: (rng) => {

@@ -1,0 +1,250 @@
+// Elementwise hot loops, each for Float32Array (computed in float: expf, tanhf, log1pf) and
+// Float64Array (computed in double, operation for operation as the TypeScript twin, so that a
+// loop of + − × ÷ √ gives the twin's bits; exp, tanh and log1p are glibc's, V8's are fdlibm's:
+// the two may differ in the last place). -std=c++17 keeps GCC from contracting a·b + c into
+// an FMA, which would change the bits of the optimizer updates.
+// Elements are independent, so any thread count gives the same bits; the BCE sum adds fixed
+// blocks in a fixed order for the same reason.
+// Written arrays never overlap another (checked), hence __restrict: the loops vectorise.
+// Every argument is checked before any array is touched; failures throw a TypeError or
+// RangeError with code E_NATIVE_ARG naming the function and the argument.
+#include "elementwise.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace wiregrad {
+
+namespace {
+
+constexpr const char* kCode = "E_NATIVE_ARG";
+// Below these many elements one thread runs the loop: waking a team costs more. A transcendental
+// per element is the grid and LSTM kernels' work per cell, and their threshold; the updates do
+// a few flops per element and are bound by memory, so they need longer arrays to gain.
+constexpr int64_t kTranscendentalParallelFrom = 4096;
+constexpr int64_t kUpdateParallelFrom = 32768;
+// The BCE sum adds this many terms per block, then the blocks in order.
+constexpr int64_t kSumBlock = 4096;
+constexpr int kMaxArgs = 9;
+
+struct View {
+  napi_typedarray_type type;
+  void* data;
+  int64_t length;
+};
+
+// One call: `arrays` typed arrays of one type and one length (written[i] marks the ones written,
+// which must not overlap any other), then `scalars` numbers.
+struct Call {
+  napi_env env;
+  const char* fn;
+  const char* const* names;
+  int arrays;
+  int scalars;
+  const bool* written;
+  View views[kMaxArgs];
+  double numbers[kMaxArgs];
+
+  bool fail(bool type, const std::string& msg) const {
+    const std::string full = std::string(fn) + ": " + msg;
+    if (type) napi_throw_type_error(env, kCode, full.c_str());
+    else napi_throw_range_error(env, kCode, full.c_str());
+    return false;
+  }
+
+  bool read(napi_callback_info info) {
+    size_t argc = kMaxArgs + 1;  // one spare slot to notice a surplus argument
+    napi_value argv[kMaxArgs + 1];
+    if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
+    const int expected = arrays + scalars;
+    if (static_cast<int>(argc) != expected) {
+      std::string list;
+      for (int i = 0; i < expected; i++) list += std::string(i ? ", " : "") + names[i];
+      return fail(true, "expected " + std::to_string(expected) + " arguments (" + list + "), got " + std::to_string(argc));
+    }
+    for (int i = 0; i < arrays; i++) {
+      bool typed = false;
+      size_t len = 0;
+      View& v = views[i];
+      if (napi_is_typedarray(env, argv[i], &typed) != napi_ok || !typed ||
+          napi_get_typedarray_info(env, argv[i], &v.type, &len, &v.data, nullptr, nullptr) != napi_ok ||
+          (v.type != napi_float32_array && v.type != napi_float64_array)) {
+        return fail(true, std::string(names[i]) + " must be a Float32Array or Float64Array");
+      }
+      v.length = static_cast<int64_t>(len);
+    }
+    for (int i = 0; i < scalars; i++) {
+      if (napi_get_value_double(env, argv[arrays + i], &numbers[i]) != napi_ok) {
+        return fail(true, std::string(names[arrays + i]) + " must be a number");
+      }
+    }
+    for (int i = 1; i < arrays; i++) {
+      if (views[i].type != views[0].type) return fail(true, std::string(names[i]) + " must have the element type of " + names[0]);
+      if (views[i].length != views[0].length) {
+        return fail(false, std::string(names[i]) + " must hold as many values as " + names[0] + " (" +
+                               std::to_string(views[0].length) + "), it holds " + std::to_string(views[i].length));
+      }
+    }
+    const int64_t bytes = views[0].type == napi_float32_array ? 4 : 8;
+    for (int i = 0; i < arrays; i++) {
+      if (!written[i]) continue;
+      for (int k = 0; k < arrays; k++) {
+        if (k == i) continue;
+        const char* x = static_cast<const char*>(views[i].data);
+        const char* y = static_cast<const char*>(views[k].data);
+        if (x < y + views[k].length * bytes && y < x + views[i].length * bytes) {
+          return fail(false, std::string(names[i]) + " overlaps " + names[k]);
+        }
+      }
+    }
+    return true;
+  }
+
+  bool isFloat() const { return views[0].type == napi_float32_array; }
+  int64_t n() const { return views[0].length; }
+  template <typename T>
+  T* array(int i) const {
+    return static_cast<T*>(views[i].data);
+  }
+};
+
+// σ in two branches so that no intermediate overflows (sigmoidOf in src/ops/sigmoid.ts).
+template <typename T>
+inline T sigmoid(T x) {
+  if (x >= 0) return 1 / (1 + std::exp(-x));
+  const T e = std::exp(x);
+  return e / (1 + e);
+}
+
+template <typename T>
+void adam(T* __restrict value, const T* __restrict grad, T* __restrict m, T* __restrict v, int64_t n, double stepSize, double unbias2, double beta1, double beta2,
+          double eps) {
+  const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2), keep1 = static_cast<T>(1 - beta1),
+          keep2 = static_cast<T>(1 - beta2), step = static_cast<T>(stepSize), unbias = static_cast<T>(unbias2),
+          e = static_cast<T>(eps);
+#pragma omp parallel for schedule(static) if (n >= kUpdateParallelFrom)
+  for (int64_t i = 0; i < n; i++) {
+    const T g = grad[i];
+    const T mi = b1 * m[i] + keep1 * g;
+    const T vi = b2 * v[i] + keep2 * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    value[i] -= (step * mi) / (std::sqrt(vi) * unbias + e);
+  }
+}
+
+template <typename T>
+void sgd(T* __restrict value, const T* __restrict grad, int64_t n, double lr) {
+  const T rate = static_cast<T>(lr);
+#pragma omp parallel for schedule(static) if (n >= kUpdateParallelFrom)
+  for (int64_t i = 0; i < n; i++) value[i] -= rate * grad[i];
+}
+
+template <typename T>
+void tanhForward(const T* __restrict x, T* __restrict y, int64_t n) {
+#pragma omp parallel for schedule(static) if (n >= kTranscendentalParallelFrom)
+  for (int64_t i = 0; i < n; i++) y[i] = std::tanh(x[i]);
+}
+
+template <typename T>
+void sigmoidForward(const T* __restrict x, T* __restrict y, int64_t n) {
+#pragma omp parallel for schedule(static) if (n >= kTranscendentalParallelFrom)
+  for (int64_t i = 0; i < n; i++) y[i] = sigmoid(x[i]);
+}
+
+// e^−|x| ≤ 1: nothing overflows, and log1p keeps the tail exact when it is tiny.
+template <typename T>
+double bceSum(const T* x, const T* t, int64_t n) {
+  const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
+  std::vector<double> partial(static_cast<size_t>(blocks));
+#pragma omp parallel for schedule(static) if (n >= kTranscendentalParallelFrom)
+  for (int64_t b = 0; b < blocks; b++) {
+    const int64_t end = std::min(n, (b + 1) * kSumBlock);
+    double s = 0;
+    for (int64_t i = b * kSumBlock; i < end; i++) {
+      const T v = x[i];
+      s += (v > 0 ? v : T(0)) - v * t[i] + std::log1p(std::exp(-std::fabs(v)));
+    }
+    partial[static_cast<size_t>(b)] = s;
+  }
+  double s = 0;
+  for (const double p : partial) s += p;
+  return s;
+}
+
+template <typename T>
+void bceBackward(const T* __restrict x, const T* __restrict t, T* __restrict dx, int64_t n, double k) {
+  const T scale = static_cast<T>(k);
+#pragma omp parallel for schedule(static) if (n >= kTranscendentalParallelFrom)
+  for (int64_t i = 0; i < n; i++) dx[i] = scale * (sigmoid(x[i]) - t[i]);
+}
+
+}  // namespace
+
+napi_value AdamUpdate(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"value", "grad", "m", "v", "stepSize", "unbias2", "beta1", "beta2", "eps"};
+  static const bool written[] = {true, false, true, true};
+  Call call{env, "adamUpdate", names, 4, 5, written, {}, {}};
+  if (!call.read(info)) return nullptr;
+  const double* s = call.numbers;
+  if (call.isFloat()) adam(call.array<float>(0), call.array<float>(1), call.array<float>(2), call.array<float>(3), call.n(), s[0], s[1], s[2], s[3], s[4]);
+  else adam(call.array<double>(0), call.array<double>(1), call.array<double>(2), call.array<double>(3), call.n(), s[0], s[1], s[2], s[3], s[4]);
+  return nullptr;
+}
+
+napi_value SgdUpdate(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"value", "grad", "lr"};
+  static const bool written[] = {true, false};
+  Call call{env, "sgdUpdate", names, 2, 1, written, {}, {}};
+  if (!call.read(info)) return nullptr;
+  if (call.isFloat()) sgd(call.array<float>(0), call.array<float>(1), call.n(), call.numbers[0]);
+  else sgd(call.array<double>(0), call.array<double>(1), call.n(), call.numbers[0]);
+  return nullptr;
+}
+
+napi_value TanhForward(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"x", "y"};
+  static const bool written[] = {false, true};
+  Call call{env, "tanhForward", names, 2, 0, written, {}, {}};
+  if (!call.read(info)) return nullptr;
+  if (call.isFloat()) tanhForward(call.array<float>(0), call.array<float>(1), call.n());
+  else tanhForward(call.array<double>(0), call.array<double>(1), call.n());
+  return nullptr;
+}
+
+napi_value SigmoidForward(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"x", "y"};
+  static const bool written[] = {false, true};
+  Call call{env, "sigmoidForward", names, 2, 0, written, {}, {}};
+  if (!call.read(info)) return nullptr;
+  if (call.isFloat()) sigmoidForward(call.array<float>(0), call.array<float>(1), call.n());
+  else sigmoidForward(call.array<double>(0), call.array<double>(1), call.n());
+  return nullptr;
+}
+
+napi_value BceWithLogitsForward(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"x", "t"};
+  static const bool written[] = {false, false};
+  Call call{env, "bceWithLogitsForward", names, 2, 0, written, {}, {}};
+  if (!call.read(info)) return nullptr;
+  const double s = call.isFloat() ? bceSum(call.array<float>(0), call.array<float>(1), call.n())
+                                  : bceSum(call.array<double>(0), call.array<double>(1), call.n());
+  napi_value out;
+  if (napi_create_double(env, s, &out) != napi_ok) return nullptr;
+  return out;
+}
+
+napi_value BceWithLogitsBackward(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"x", "t", "dx", "k"};
+  static const bool written[] = {false, false, true};
+  Call call{env, "bceWithLogitsBackward", names, 3, 1, written, {}, {}};
+  if (!call.read(info)) return nullptr;
+  if (call.isFloat()) bceBackward(call.array<float>(0), call.array<float>(1), call.array<float>(2), call.n(), call.numbers[0]);
+  else bceBackward(call.array<double>(0), call.array<double>(1), call.array<double>(2), call.n(), call.numbers[0]);
+  return nullptr;
+}
+
+}  // namespace wiregrad

@@ -1,0 +1,29 @@
+// Elementwise hot loops: the optimizer updates, two activations and the BCE-with-logits loss.
+// Their TypeScript twins are the loops in src/optim/{adam,sgd}.ts, src/ops/{tanh,sigmoid}.ts and
+// src/losses/bce-with-logits.ts; all arrays of one call have one length and one element type.
+#pragma once
+
+#include <node_api.h>
+
+namespace wiregrad {
+
+// adamUpdate(value, grad, m, v, stepSize, unbias2, beta1, beta2, eps):
+// m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g·g;  value ← value − stepSize·m / (√v·unbias2 + ε).
+napi_value AdamUpdate(napi_env env, napi_callback_info info);
+
+// sgdUpdate(value, grad, lr): value ← value − lr·grad.
+napi_value SgdUpdate(napi_env env, napi_callback_info info);
+
+// tanhForward(x, y): y = tanh(x).
+napi_value TanhForward(napi_env env, napi_callback_info info);
+
+// sigmoidForward(x, y): y = σ(x), in the two overflow-free branches.
+napi_value SigmoidForward(napi_env env, napi_callback_info info);
+
+// bceWithLogitsForward(x, t) → Σ max(x, 0) − x·t + log1p(e^−|x|), accumulated in double.
+napi_value BceWithLogitsForward(napi_env env, napi_callback_info info);
+
+// bceWithLogitsBackward(x, t, dx, k): dx = k·(σ(x) − t).
+napi_value BceWithLogitsBackward(napi_env env, napi_callback_info info);
+
+}  // namespace wiregrad
