@@ -202,6 +202,7 @@ function main(): void {
     return;
   }
   const started = new Date();
+  const host = machine(); // the commit as it is when the runs start
   const missing = preparePeers(o.install);
   prepareData();
   const specs = plan(o.quick).filter((s) => o.workloads.includes(s.workload));
@@ -223,7 +224,7 @@ function main(): void {
     }
   }
   fs.mkdirSync(RESULTS, { recursive: true });
-  const out = report({ started, finished: new Date(), options: o, machine: machine(), missing, specs, runs });
+  const out = report({ started, finished: new Date(), options: o, machine: host, missing, specs, runs });
   for (const [file, text] of Object.entries(out)) fs.writeFileSync(path.join(RESULTS, file), text);
   say(`wrote ${Object.keys(out).map((f) => `bench/results/${f}`).join(', ')}`);
   if (!o.quick) updateReadme(out['bench.md']);
