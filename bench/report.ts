@@ -213,7 +213,7 @@ export function report(input: ReportInput): Record<string, string> {
       return s.threads.includes(2) && one && two && two.median > 1.2 * one.median;
     });
     if (slower.length > 0) {
-      md.push(`2 threads were more than 1.2× slower than 1 for ${slower.map(specKey).join(', ')}: with other processes on the 2 cores, two threads wait for each other at every parallel region, so those figures measure contention, not speed.`, '');
+      md.push(`2 threads were more than 1.2× slower than 1 for ${slower.map(specKey).join(', ')}: two threads meet at every parallel region, which costs more than it saves on small work, and far more when other processes hold the cores (see "others").`, '');
     }
     summary[w] = wSummary;
     files[`${w}.json`] = JSON.stringify({ workload: w, title: info.title, protocol: info.protocol, started: input.started, machine: input.machine, summary: wSummary, runs: wRuns }, null, 1) + '\n';
