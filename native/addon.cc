@@ -1,11 +1,12 @@
-// Registration only: the work lives in gemm.cc, kernels.cc, grid.cc, lstm.cc and
-// elementwise.cc.
+// Registration only: the work lives in gemm.cc, kernels.cc, grid.cc, lstm.cc,
+// elementwise.cc and rows.cc.
 #include <napi.h>
 
 #include "elementwise.h"
 #include "gemm.h"
 #include "grid.h"
 #include "lstm.h"
+#include "rows.h"
 
 namespace {
 
@@ -30,6 +31,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "sigmoidForward", wiregrad::SigmoidForward);
   Export(env, exports, "bceWithLogitsForward", wiregrad::BceWithLogitsForward);
   Export(env, exports, "bceWithLogitsBackward", wiregrad::BceWithLogitsBackward);
+  Export(env, exports, "axpy", wiregrad::Axpy);
+  Export(env, exports, "addRow", wiregrad::AddRow);
+  Export(env, exports, "sumRows", wiregrad::SumRows);
   return exports;
 }
 

@@ -1,6 +1,6 @@
-// Elementwise hot loops: the optimizer updates, two activations and the BCE-with-logits loss.
-// Their TypeScript twins are the loops in src/optim/{adam,sgd}.ts, src/ops/{tanh,sigmoid}.ts and
-// src/losses/bce-with-logits.ts; all arrays of one call have one length and one element type.
+// Elementwise hot loops: the optimizer updates, two activations, the BCE-with-logits loss and
+// the engine's gradient sums. Their TypeScript twins are the loops in src/optim/{adam,sgd}.ts,
+// src/ops/{tanh,sigmoid}.ts, src/losses/bce-with-logits.ts and tsBackend.axpy; all arrays of one call have one length and one element type.
 #pragma once
 
 #include <node_api.h>
@@ -25,5 +25,8 @@ napi_value BceWithLogitsForward(napi_env env, napi_callback_info info);
 
 // bceWithLogitsBackward(x, t, dx, k): dx = k·(σ(x) − t).
 napi_value BceWithLogitsBackward(napi_env env, napi_callback_info info);
+
+// axpy(x, y, alpha): y ← alpha·x + y (a gradient arriving into the sum of the ones before it).
+napi_value Axpy(napi_env env, napi_callback_info info);
 
 }  // namespace wiregrad

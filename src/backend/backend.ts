@@ -25,4 +25,9 @@ export interface Backend {
     cOffset: number,
     ldc: number,
   ): void;
+  /**
+   * y ← alpha·x + y on whole arrays of one length: the engine's gradient sums. Optional: the
+   * engine adds in TypeScript where a backend lacks it.
+   */
+  axpy?(alpha: number, x: FloatArray, y: FloatArray): void;
 }

@@ -104,7 +104,7 @@ export function loadNative(): NativeLoad {
   return loaded;
 }
 
-/** The elementwise kernels of native/elementwise.cc; an addon built before them lacks them. */
+/** The elementwise kernels of native/elementwise.cc and rows.cc; an addon built before them lacks them. */
 export interface ElementwiseKernels {
   adamUpdate(value: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, stepSize: number, unbias2: number, beta1: number, beta2: number, eps: number): void;
   sgdUpdate(value: FloatArray, grad: FloatArray, lr: number): void;
@@ -112,6 +112,9 @@ export interface ElementwiseKernels {
   sigmoidForward(x: FloatArray, y: FloatArray): void;
   bceWithLogitsForward(x: FloatArray, t: FloatArray): number;
   bceWithLogitsBackward(x: FloatArray, t: FloatArray, dx: FloatArray, k: number): void;
+  axpy(x: FloatArray, y: FloatArray, alpha: number): void;
+  addRow(a: FloatArray, row: FloatArray, y: FloatArray, sign: number): void;
+  sumRows(g: FloatArray, out: FloatArray, sign: number): void;
 }
 
 /**
@@ -143,8 +146,12 @@ export function threadsSetting(): number | null {
   return threads;
 }
 
-/** The addon as a Backend: the typed arrays and offsets go across as they are, no copies. */
+/**
+ * The addon as a Backend: the typed arrays and offsets go across as they are, no copies. An
+ * addon built before the axpy kernel gives a backend without axpy.
+ */
 export function nativeBackendOf(addon: NativeAddon): Backend {
+  const axpy = (addon as Partial<ElementwiseKernels>).axpy;
   return {
     name: 'native',
     gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) {
@@ -152,5 +159,6 @@ export function nativeBackendOf(addon: NativeAddon): Backend {
       const fn = (a instanceof Float32Array ? addon.sgemm : addon.dgemm) as GemmFn<FloatArray>;
       fn(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     },
+    ...(axpy && { axpy: (alpha: number, x: FloatArray, y: FloatArray) => axpy(x, y, alpha) }),
   };
 }

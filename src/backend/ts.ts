@@ -5,13 +5,18 @@ import { Backend } from './backend';
  * The pure-TypeScript reference backend. Always available; also the path for tiny products,
  * where crossing into the addon costs more than the arithmetic.
  */
-export const tsBackend: Backend = {
+export const tsBackend: Backend & Required<Pick<Backend, 'axpy'>> = {
   name: 'ts',
   gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) {
     scaleC(m, n, beta, c, cOff, ldc);
     if (alpha === 0) return;
     if (!transB) gemmBRows(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     else gemmBCols(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+  },
+  axpy(alpha, x, y) {
+    // the multiply skipped when alpha = 1 (the engine's sums): 1·x is x anyway
+    if (alpha === 1) for (let i = 0; i < y.length; i++) y[i] += x[i];
+    else for (let i = 0; i < y.length; i++) y[i] += alpha * x[i];
   },
 };
 

@@ -1,8 +1,16 @@
 import { ShapeError, WiringError } from '../errors';
+import { activeBackend } from '../backend/select';
+import { tsBackend } from '../backend/ts';
 import { Matrix } from '../tensor/matrix';
 import type { Graph } from './graph';
 import { checkFinite } from './graph';
 import { checkMatrixFits, Node } from './node';
+
+/**
+ * From this many values a gradient sum runs in the addon (measured, 1 thread: float32 256 values
+ * 0.22 µs in TypeScript, 0.36 in the addon; 1024 values 1.41 against 0.41).
+ */
+const NATIVE_SUM_FROM = 512;
 
 /**
  * The wait lists for one root, derived once from the reachable graph and reused every step.
@@ -197,8 +205,10 @@ export class BackwardPass {
       }
     } else {
       const s = (node.gradSum as Matrix).data;
-      const d = g.data;
-      for (let i = 0; i < s.length; i++) s[i] += d[i];
+      // A long sum (a weight shared by every step of an unrolled net) goes to the backend of the
+      // large products; s + g has the same bits there, and short sums stay in TypeScript.
+      const large = s.length >= NATIVE_SUM_FROM ? activeBackend().axpy : undefined;
+      (large ?? tsBackend.axpy)(1, g.data, s);
     }
     if (node.recording) {
       const name = plan.edgeName[edge];

@@ -1,6 +1,6 @@
 import type { Node } from '../graph/node';
 import { OpKind } from './op';
-import { broadcastRule, sumRowsInto } from './broadcast';
+import { addRowInto, broadcastRule, sumRowsInto } from './broadcast';
 
 /**
  * y = a + b            (b is a×n, or 1×n added to every row: a bias)
@@ -16,7 +16,7 @@ export const Add: OpKind = {
     const ad = a.data;
     const bd = b.data;
     if (b.rows === a.rows) for (let i = 0; i < y.length; i++) y[i] = ad[i] + bd[i];
-    else for (let i = 0; i < y.length; i++) y[i] = ad[i] + bd[i % b.cols];
+    else addRowInto(a, b, out);
   },
   backward({ inputs: [a, b] }, g, [da, db]) {
     da?.data.set(g.data);

@@ -1,6 +1,6 @@
 import type { Node } from '../graph/node';
 import { OpKind } from './op';
-import { broadcastRule, sumRowsInto } from './broadcast';
+import { addRowInto, broadcastRule, sumRowsInto } from './broadcast';
 
 /**
  * y = a − b            (b is a's shape, or 1×n subtracted from every row)
@@ -16,7 +16,7 @@ export const Sub: OpKind = {
     const ad = a.data;
     const bd = b.data;
     if (b.rows === a.rows) for (let i = 0; i < y.length; i++) y[i] = ad[i] - bd[i];
-    else for (let i = 0; i < y.length; i++) y[i] = ad[i] - bd[i % b.cols];
+    else addRowInto(a, b, out, -1);
   },
   backward({ inputs: [a, b] }, g, [da, db]) {
     da?.data.set(g.data);
