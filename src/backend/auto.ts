@@ -6,12 +6,11 @@ import { tsBackend } from './ts';
 
 /**
  * Multiply-adds (m·n·k) from which a product goes to the addon. Below it the call (about half a
- * microsecond) costs more than the work. The crossover worker of `npm run bench:gemm`
- * (`npx tsx bench/gemm.ts --worker crossover --n 0 --dtype float64 --threads 1`) puts it between
- * 4³ = 64 multiply-adds (TS faster: 0.65–0.99× the addon's time) and 5³ = 125 (the addon faster),
- * in both dtypes, three runs at load 3.
+ * microsecond) costs more than the work. `npm run bench:gemm` measures the crossover
+ * (bench/results/gemm.md, quiet machine): 125 multiply-adds (5³) in float32 and float64; from
+ * there on the addon is faster at every size tested.
  */
-export const NATIVE_THRESHOLD = 100;
+export const NATIVE_THRESHOLD = 125;
 
 export type BackendChoice = 'auto' | 'ts' | 'native';
 
