@@ -1,6 +1,6 @@
 import type { Node } from '../graph/node';
 import { OpKind } from './op';
-import { addRowInto, broadcastRule, sumRowsInto } from './broadcast';
+import { addRowInto, broadcastRule, broadcastTest, sumRowsInto } from './broadcast';
 
 /**
  * y = a + b            (b is a×n, or 1×n added to every row: a bias)
@@ -25,14 +25,7 @@ export const Add: OpKind = {
       else sumRowsInto(g, db);
     }
   },
-  test: {
-    sample: (rng) => {
-      const r = 1 + rng.int(4);
-      const c = 1 + rng.int(4);
-      return { shapes: [[r, c], [rng.int(2) === 0 ? r : 1, c]], attrs: {} };
-    },
-    badShapes: [[2, 3], [2, 4]],
-  },
+  test: broadcastTest,
 };
 
 export function add(a: Node, b: Node, name?: string): Node {

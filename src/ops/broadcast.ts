@@ -1,3 +1,4 @@
+import { OpTest } from './op';
 import { elementwiseKernel, ElementwiseKernels } from '../backend/native';
 import { Matrix, Shape, shapeText } from '../tensor/matrix';
 
@@ -41,3 +42,13 @@ export function sumRowsInto(g: Matrix, out: Matrix, sign = 1): void {
   const native = g.size >= NATIVE_SUM_ROWS_FROM ? elementwiseKernel('sumRows') : null;
   (native ?? sumRowsTs)(g.data, out.data, sign);
 }
+
+/** Test cases shared by Add and Sub: b of a's shape or one row, and a pair the rule rejects. */
+export const broadcastTest: OpTest<Record<string, never>> = {
+  sample: (rng) => {
+    const r = 1 + rng.int(4);
+    const c = 1 + rng.int(4);
+    return { shapes: [[r, c], [rng.int(2) === 0 ? r : 1, c]], attrs: {} };
+  },
+  badShapes: [[2, 3], [2, 4]],
+};

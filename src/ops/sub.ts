@@ -1,6 +1,6 @@
 import type { Node } from '../graph/node';
 import { OpKind } from './op';
-import { addRowInto, broadcastRule, sumRowsInto } from './broadcast';
+import { addRowInto, broadcastRule, broadcastTest, sumRowsInto } from './broadcast';
 
 /**
  * y = a − b            (b is a's shape, or 1×n subtracted from every row)
@@ -27,14 +27,7 @@ export const Sub: OpKind = {
       for (let i = 0; i < d.length; i++) d[i] = -gd[i];
     } else sumRowsInto(g, db, -1);
   },
-  test: {
-    sample: (rng) => {
-      const r = 1 + rng.int(4);
-      const c = 1 + rng.int(4);
-      return { shapes: [[r, c], [rng.int(2) === 0 ? r : 1, c]], attrs: {} };
-    },
-    badShapes: [[2, 3], [2, 4]],
-  },
+  test: broadcastTest,
 };
 
 export function sub(a: Node, b: Node, name?: string): Node {
