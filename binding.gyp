@@ -10,7 +10,7 @@
   "targets": [
     {
       "target_name": "wiregrad_native",
-      "sources": ["native/addon.cc", "native/gemm.cc", "native/kernels.cc", "native/grid.cc", "native/lstm.cc", "native/elementwise.cc", "native/rows.cc"],
+      "sources": ["native/addon.cc", "native/args.cc", "native/gemm.cc", "native/kernels.cc", "native/grid.cc", "native/lstm.cc", "native/elementwise.cc", "native/rows.cc"],
       "include_dirs": ["<(napi_include)"],
       "defines": [
         "NAPI_VERSION=8",

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <string>
 
+#include "args.h"
 #include "kernels.h"
 
 #ifdef WIREGRAD_OPENBLAS
@@ -21,23 +22,11 @@ namespace wiregrad {
 
 namespace {
 
-constexpr const char* kCode = "E_NATIVE_ARG";
 constexpr double kDimLimit = 2147483648.0;       // 2^31: CBLAS takes dimensions as 32-bit int
 constexpr double kOffsetLimit = 9007199254740992.0;  // 2^53: beyond it a JS number is not an exact index
 constexpr int kArgs = 16;
 const char* const kNames[kArgs] = {"transA", "transB", "m",      "n",   "k", "alpha", "a", "aOffset",
                                    "lda",    "b",      "bOffset", "ldb", "beta", "c", "cOffset", "ldc"};
-
-// Throws and returns false, so that checks read `if (!ok) return nullptr`.
-bool typeError(napi_env env, const std::string& msg) {
-  napi_throw_type_error(env, kCode, msg.c_str());
-  return false;
-}
-
-bool rangeError(napi_env env, const std::string& msg) {
-  napi_throw_range_error(env, kCode, msg.c_str());
-  return false;
-}
 
 std::string typeName(napi_env env, napi_value v) {
   bool isTyped = false;
@@ -76,21 +65,21 @@ std::string numberText(double v) {
   return buf;
 }
 
+// GEMM's own checks: unlike the float kernels' they say what they got ("must be a boolean, got
+// string") and take the element type the function was called for.
 struct Call {
-  napi_env env;
-  const char* fn;
-  napi_value argv[kArgs];
+  Args args;
 
-  std::string name(int i) const { return std::string(fn) + ": " + kNames[i]; }
+  std::string name(int i) const { return std::string(args.names[i]); }
 
   bool boolean(int i, bool* out) const {
-    if (napi_get_value_bool(env, argv[i], out) == napi_ok) return true;
-    return typeError(env, name(i) + " must be a boolean, got " + typeName(env, argv[i]));
+    if (napi_get_value_bool(args.env, args.argv[i], out) == napi_ok) return true;
+    return args.fail(true, name(i) + " must be a boolean, got " + typeName(args.env, args.argv[i]));
   }
 
   bool number(int i, double* out) const {
-    if (napi_get_value_double(env, argv[i], out) == napi_ok) return true;
-    return typeError(env, name(i) + " must be a number, got " + typeName(env, argv[i]));
+    if (napi_get_value_double(args.env, args.argv[i], out) == napi_ok) return true;
+    return args.fail(true, name(i) + " must be a number, got " + typeName(args.env, args.argv[i]));
   }
 
   // An integer in [lo, limit); NaN and ±Infinity fail the comparisons.
@@ -98,7 +87,7 @@ struct Call {
     double v;
     if (!number(i, &v)) return false;
     if (!(v >= lo && v < limit && std::floor(v) == v)) {
-      return rangeError(env, name(i) + " must be an integer in " + range + ", got " + numberText(v));
+      return args.fail(false, name(i) + " must be an integer in " + range + ", got " + numberText(v));
     }
     *out = static_cast<int64_t>(v);
     return true;
@@ -112,8 +101,8 @@ struct Call {
     size_t len = 0;
     void* ptr = nullptr;
     // fails with napi_invalid_arg for anything that is not a typed array
-    if (napi_get_typedarray_info(env, argv[i], &t, &len, &ptr, nullptr, nullptr) != napi_ok || t != want) {
-      return typeError(env, name(i) + " must be a " + wantName + ", got " + typeName(env, argv[i]));
+    if (napi_get_typedarray_info(args.env, args.argv[i], &t, &len, &ptr, nullptr, nullptr) != napi_ok || t != want) {
+      return args.fail(true, name(i) + " must be a " + wantName + ", got " + typeName(args.env, args.argv[i]));
     }
     // napi already adds the view's byteOffset: ptr is element 0 of this view.
     *data = static_cast<T*>(ptr);
@@ -133,22 +122,21 @@ struct Operand {
   // Dimensions and ld are < 2^31 and offset < 2^53, so rows·cols and offset + (rows−1)·ld + cols
   // are below 2^63: the checked arithmetic can only trip if those bounds are ever widened.
   bool check(const Call& call, int arrayArg, int offsetArg, int ldArg, const char* dims) {
-    const std::string who = std::string(call.fn) + ": ";
     if (ld < cols) {
-      return rangeError(call.env, who + kNames[ldArg] + " (" + std::to_string(ld) + ") must be at least the columns of " +
-                                      kNames[arrayArg] + " as stored (" + dims + ": " + std::to_string(cols) + ")");
+      return call.args.fail(false, std::string(kNames[ldArg]) + " (" + std::to_string(ld) + ") must be at least the columns of " +
+                                       kNames[arrayArg] + " as stored (" + dims + ": " + std::to_string(cols) + ")");
     }
     int64_t span, elements;
     if (__builtin_mul_overflow(rows, cols, &elements) || __builtin_mul_overflow(rows - 1, ld, &span) ||
         __builtin_add_overflow(span, cols, &span) || __builtin_add_overflow(span, offset, &end)) {
-      return rangeError(call.env, who + kNames[arrayArg] + ": " + std::to_string(rows) + "×" + std::to_string(cols) +
-                                      " with " + kNames[ldArg] + " " + std::to_string(ld) + " overflows 64-bit indexing");
+      return call.args.fail(false, std::string(kNames[arrayArg]) + ": " + std::to_string(rows) + "×" + std::to_string(cols) +
+                                       " with " + kNames[ldArg] + " " + std::to_string(ld) + " overflows 64-bit indexing");
     }
     if (end > length) {
-      return rangeError(call.env, who + kNames[arrayArg] + " is too short: " + std::to_string(rows) + "×" +
-                                      std::to_string(cols) + " (" + dims + ") with " + kNames[ldArg] + " " +
-                                      std::to_string(ld) + " from " + kNames[offsetArg] + " " + std::to_string(offset) +
-                                      " needs " + std::to_string(end) + " elements, it has " + std::to_string(length));
+      return call.args.fail(false, std::string(kNames[arrayArg]) + " is too short: " + std::to_string(rows) + "×" +
+                                       std::to_string(cols) + " (" + dims + ") with " + kNames[ldArg] + " " +
+                                       std::to_string(ld) + " from " + kNames[offsetArg] + " " + std::to_string(offset) +
+                                       " needs " + std::to_string(end) + " elements, it has " + std::to_string(length));
     }
     return true;
   }
@@ -184,16 +172,8 @@ void dispatch(bool transA, bool transB, int64_t m, int64_t n, int64_t k, double 
 
 template <typename T>
 napi_value Gemm(napi_env env, napi_callback_info info, const char* fn, napi_typedarray_type want, const char* wantName) {
-  Call call{env, fn, {}};
-  size_t argc = kArgs + 1;  // one spare slot to notice a surplus argument
-  napi_value argv[kArgs + 1];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc != kArgs) {
-    typeError(env, std::string(fn) + ": expected 16 arguments (transA, transB, m, n, k, alpha, a, aOffset, lda, b, "
-                                     "bOffset, ldb, beta, c, cOffset, ldc), got " + std::to_string(argc));
-    return nullptr;
-  }
-  for (int i = 0; i < kArgs; i++) call.argv[i] = argv[i];
+  Call call{{env, fn, kNames, {}}};
+  if (!call.args.read(info, kArgs)) return nullptr;
 
   bool transA, transB;
   int64_t m, n, k;
@@ -220,8 +200,8 @@ napi_value Gemm(napi_env env, napi_callback_info info, const char* fn, napi_type
     return nullptr;
   }
   // GEMM reads A and B while it writes C: overlapping memory gives garbage, not an error, in BLAS.
-  if (overlaps(c, a)) return rangeError(env, std::string(fn) + ": c overlaps a in memory; C must not alias an input"), nullptr;
-  if (overlaps(c, b)) return rangeError(env, std::string(fn) + ": c overlaps b in memory; C must not alias an input"), nullptr;
+  if (overlaps(c, a)) return call.args.fail(false, "c overlaps a in memory; C must not alias an input"), nullptr;
+  if (overlaps(c, b)) return call.args.fail(false, "c overlaps b in memory; C must not alias an input"), nullptr;
 
   dispatch<T>(transA, transB, m, n, k, alpha, a, b, beta, c);
   return nullptr;
@@ -252,15 +232,13 @@ napi_value Dgemm(napi_env env, napi_callback_info info) {
 }
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  if (argc != 1) return typeError(env, "setThreads: expected 1 argument (threads), got " + std::to_string(argc)), nullptr;
-  Call call{env, "setThreads", {argv[0]}};
+  static const char* const names[] = {"threads"};
+  Call call{{env, "setThreads", names, {}}};
+  if (!call.args.read(info, 1)) return nullptr;
   double v;
   if (!call.number(0, &v)) return nullptr;
   if (!(v >= 1 && v <= 1024 && std::floor(v) == v)) {
-    return rangeError(env, "setThreads: threads must be an integer in [1, 1024], got " + numberText(v)), nullptr;
+    return call.args.fail(false, "threads must be an integer in [1, 1024], got " + numberText(v)), nullptr;
   }
 #ifdef WIREGRAD_OPENBLAS
   openblas_set_num_threads(static_cast<int>(v));

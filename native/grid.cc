@@ -2,79 +2,36 @@
 // It mirrors gridStepTs in src/ops/grid-step.ts operation for operation. float64 arrays are
 // computed in double, so they match the twin to rounding; float32 arrays in float (sinf, tanhf),
 // as their products are: several times faster than double sin, and within float32 rounding
-// (about 1e-7 relative per operation) of the twin, which computes in double and rounds. Every argument is checked before any array is touched; failures throw a TypeError
-// or RangeError with code E_NATIVE_ARG naming the function and the argument.
+// (about 1e-7 relative per operation) of the twin, which computes in double and rounds.
+// Every argument is checked (args.h) before any array is touched.
 #include "grid.h"
 
 #include <omp.h>
 
 #include <cmath>
 #include <cstdint>
-#include <string>
 #include <type_traits>
 #include <vector>
+
+#include "args.h"
 
 namespace wiregrad {
 
 namespace {
 
-constexpr const char* kCode = "E_NATIVE_ARG";
 // Below this many neurons (m·h) one thread does the step: waking a team costs more.
 constexpr int64_t kParallelFrom = 4096;
 const double kGeluC = std::sqrt(2.0 / 3.141592653589793);  // Math.sqrt(2 / Math.PI), bit for bit
 constexpr double kGeluK = 0.044715;
 
-struct View {
-  napi_typedarray_type type;
-  void* data;
-  int64_t length;
-};
-
-struct Args {
-  napi_env env;
-  const char* fn;
-  const char* const* names;
-  napi_value* argv;
-
-  bool fail(bool type, const std::string& msg) const {
-    const std::string full = std::string(fn) + ": " + msg;
-    if (type) napi_throw_type_error(env, kCode, full.c_str());
-    else napi_throw_range_error(env, kCode, full.c_str());
-    return false;
-  }
-
-  bool array(int i, View* out) const {
-    bool typed = false;
-    size_t len = 0;
-    if (napi_is_typedarray(env, argv[i], &typed) != napi_ok || !typed ||
-        napi_get_typedarray_info(env, argv[i], &out->type, &len, &out->data, nullptr, nullptr) != napi_ok ||
-        (out->type != napi_float32_array && out->type != napi_float64_array)) {
-      return fail(true, std::string(names[i]) + " must be a Float32Array or Float64Array");
-    }
-    out->length = static_cast<int64_t>(len);
-    return true;
-  }
-
-  bool integer(int i, double lo, double hi, int64_t* out) const {
-    double v;
-    if (napi_get_value_double(env, argv[i], &v) != napi_ok) return fail(true, std::string(names[i]) + " must be a number");
-    if (!(v >= lo && v <= hi && std::floor(v) == v)) {
-      return fail(false, std::string(names[i]) + " must be an integer in [" + std::to_string(static_cast<int64_t>(lo)) + ", " +
-                             std::to_string(static_cast<int64_t>(hi)) + "], got " + std::to_string(v));
-    }
-    *out = static_cast<int64_t>(v);
-    return true;
-  }
-};
-
-// Reads argc arrays and the trailing m, h, act; checks one element type, the lengths
+// Reads `arrays` arrays and the trailing m, h, act; checks one element type, the lengths
 // (arrays of `rowLength` hold h values, the others m·h) and that no output overlaps another array.
-bool readCall(const Args& args, int arrays, const std::vector<bool>& rowLength, const std::vector<bool>& output,
-              std::vector<View>* views, int64_t* m, int64_t* h, int* act) {
+bool readCall(const Args& args, int arrays, const bool* rowLength, const bool* output, std::vector<FloatArray>* views,
+              int64_t* m, int64_t* h, int* act) {
+  views->resize(arrays);
+  FloatArray* v = views->data();
   for (int i = 0; i < arrays; i++) {
-    View v;
-    if (!args.array(i, &v)) return false;
-    views->push_back(v);
+    if (!args.floatArray(i, &v[i])) return false;
   }
   int64_t a;
   if (!args.integer(arrays, 1, 2147483647.0, m) || !args.integer(arrays + 1, 1, 2147483647.0, h) ||
@@ -82,29 +39,10 @@ bool readCall(const Args& args, int arrays, const std::vector<bool>& rowLength, 
     return false;
   }
   *act = static_cast<int>(a);
-  const View& first = (*views)[0];
   for (int i = 0; i < arrays; i++) {
-    const View& v = (*views)[i];
-    if (v.type != first.type) return args.fail(true, std::string(args.names[i]) + " must have the element type of " + args.names[0]);
-    const int64_t want = rowLength[i] ? *h : *m * *h;
-    if (v.length != want) {
-      return args.fail(false, std::string(args.names[i]) + " must hold " + std::to_string(want) + " values (" +
-                                  (rowLength[i] ? "h" : "m·h") + "), it holds " + std::to_string(v.length));
-    }
+    if (!args.sameType(v, i) || !args.holds(v, i, 1, rowLength[i] ? *h : *m * *h, rowLength[i] ? "h" : "m·h")) return false;
   }
-  const size_t bytes = first.type == napi_float32_array ? 4 : 8;
-  for (int i = 0; i < arrays; i++) {
-    if (!output[i]) continue;
-    for (int k = 0; k < arrays; k++) {
-      if (k == i) continue;
-      const char* x = static_cast<const char*>((*views)[i].data);
-      const char* y = static_cast<const char*>((*views)[k].data);
-      if (x < y + (*views)[k].length * bytes && y < x + (*views)[i].length * bytes) {
-        return args.fail(false, std::string(args.names[i]) + " overlaps " + args.names[k]);
-      }
-    }
-  }
-  return true;
+  return args.apart(v, arrays, output);
 }
 
 template <typename T>
@@ -185,19 +123,10 @@ void backward(const T* g, const T* a, const T* w, const T* z, const T* y, T* da,
 
 template <typename F>
 napi_value call(napi_env env, napi_callback_info info, const char* fn, const char* const* names, int arrays,
-                const std::vector<bool>& rowLength, const std::vector<bool>& output, F run) {
-  const int expected = arrays + 3;
-  size_t argc = 16;
-  napi_value argv[16];
-  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return nullptr;
-  Args args{env, fn, names, argv};
-  if (static_cast<int>(argc) != expected) {
-    std::string list;
-    for (int i = 0; i < expected; i++) list += std::string(i ? ", " : "") + names[i];
-    args.fail(true, "expected " + std::to_string(expected) + " arguments (" + list + "), got " + std::to_string(argc));
-    return nullptr;
-  }
-  std::vector<View> views;
+                const bool* rowLength, const bool* output, F run) {
+  Args args{env, fn, names, {}};
+  if (!args.read(info, arrays + 3)) return nullptr;
+  std::vector<FloatArray> views;
   int64_t m, h;
   int act;
   if (!readCall(args, arrays, rowLength, output, &views, &m, &h, &act)) return nullptr;
@@ -209,9 +138,11 @@ napi_value call(napi_env env, napi_callback_info info, const char* fn, const cha
 
 napi_value GridStepForward(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"a", "w", "b", "z", "y", "m", "h", "act"};
-  return call(env, info, "gridStepForward", names, 5, {false, true, true, false, false}, {false, false, false, true, true},
-              [](const std::vector<View>& v, int64_t m, int64_t h, int act) {
-                if (v[0].type == napi_float32_array) {
+  static const bool rowLength[] = {false, true, true, false, false};
+  static const bool output[] = {false, false, false, true, true};
+  return call(env, info, "gridStepForward", names, 5, rowLength, output,
+              [](const std::vector<FloatArray>& v, int64_t m, int64_t h, int act) {
+                if (v[0].isFloat()) {
                   forward(static_cast<const float*>(v[0].data), static_cast<const float*>(v[1].data),
                           static_cast<const float*>(v[2].data), static_cast<float*>(v[3].data), static_cast<float*>(v[4].data),
                           m, h, act);
@@ -225,9 +156,10 @@ napi_value GridStepForward(napi_env env, napi_callback_info info) {
 
 napi_value GridStepBackward(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"g", "a", "w", "z", "y", "da", "dw", "db", "m", "h", "act"};
-  return call(env, info, "gridStepBackward", names, 8, {false, false, true, false, false, false, true, true},
-              {false, false, false, false, false, true, true, true},
-              [](const std::vector<View>& v, int64_t m, int64_t h, int act) {
+  static const bool rowLength[] = {false, false, true, false, false, false, true, true};
+  static const bool output[] = {false, false, false, false, false, true, true, true};
+  return call(env, info, "gridStepBackward", names, 8, rowLength, output,
+              [](const std::vector<FloatArray>& v, int64_t m, int64_t h, int act) {
                 auto run = [&](auto* tag) {
                   using T = std::remove_pointer_t<decltype(tag)>;
                   backward(static_cast<const T*>(v[0].data), static_cast<const T*>(v[1].data),
@@ -235,7 +167,7 @@ napi_value GridStepBackward(napi_env env, napi_callback_info info) {
                            static_cast<const T*>(v[4].data), static_cast<T*>(v[5].data), static_cast<T*>(v[6].data),
                            static_cast<T*>(v[7].data), m, h, act);
                 };
-                if (v[0].type == napi_float32_array) run(static_cast<float*>(nullptr));
+                if (v[0].isFloat()) run(static_cast<float*>(nullptr));
                 else run(static_cast<double*>(nullptr));
               });
 }
