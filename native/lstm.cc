@@ -3,29 +3,22 @@
 // double, so they match the twin to rounding; float32 arrays in float (expf, tanhf), as their
 // products are: within float32 rounding of the twin, which computes in double and rounds.
 // Rows are independent (no sum across the batch), so any thread count gives the same bits.
-// Every argument is checked before any array is touched; failures throw a TypeError or
-// RangeError with code E_NATIVE_ARG naming the function and the argument.
+// Every argument is checked (args.h) before any array is touched.
 #include "lstm.h"
 
 #include <cmath>
 #include <cstdint>
-#include <string>
+
+#include "args.h"
 
 namespace wiregrad {
 
 namespace {
 
-constexpr const char* kCode = "E_NATIVE_ARG";
 // Below this many cells (m·h) one thread does the update: waking a team costs more. The grid
 // kernel's threshold, whose per-cell work (a few flops and a transcendental) is of this size.
 constexpr int64_t kParallelFrom = 4096;
 constexpr int kMaxArrays = 6;
-
-struct View {
-  napi_typedarray_type type;
-  void* data;
-  int64_t length;
-};
 
 // One call's arguments: `arrays` typed arrays, then m and h. widths[i] is array i's length in
 // units of m·h (4 for the gates, 2 for y and g, 1 for the cells); outputs[i] marks written ones.
@@ -36,70 +29,20 @@ struct Call {
   int arrays;
   const int* widths;
   const bool* outputs;
-  View views[kMaxArrays];
+  FloatArray views[kMaxArrays];
   int64_t m = 0, h = 0;
 
-  bool fail(bool type, const std::string& msg) const {
-    const std::string full = std::string(fn) + ": " + msg;
-    if (type) napi_throw_type_error(env, kCode, full.c_str());
-    else napi_throw_range_error(env, kCode, full.c_str());
-    return false;
-  }
-
-  bool dimension(napi_value v, const char* name, int64_t* out) const {
-    double d;
-    if (napi_get_value_double(env, v, &d) != napi_ok) return fail(true, std::string(name) + " must be a number");
-    if (!(d >= 1 && d <= 2147483647.0 && std::floor(d) == d)) {
-      return fail(false, std::string(name) + " must be an integer in [1, 2147483647], got " + std::to_string(d));
-    }
-    *out = static_cast<int64_t>(d);
-    return true;
-  }
-
   bool read(napi_callback_info info) {
-    size_t argc = 10;
-    napi_value argv[10];
-    if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
-    const int expected = arrays + 2;
-    if (static_cast<int>(argc) != expected) {
-      std::string list;
-      for (int i = 0; i < expected; i++) list += std::string(i ? ", " : "") + names[i];
-      return fail(true, "expected " + std::to_string(expected) + " arguments (" + list + "), got " + std::to_string(argc));
-    }
+    Args args{env, fn, names, {}};
+    if (!args.read(info, arrays + 2)) return false;
     for (int i = 0; i < arrays; i++) {
-      bool typed = false;
-      size_t len = 0;
-      View& v = views[i];
-      if (napi_is_typedarray(env, argv[i], &typed) != napi_ok || !typed ||
-          napi_get_typedarray_info(env, argv[i], &v.type, &len, &v.data, nullptr, nullptr) != napi_ok ||
-          (v.type != napi_float32_array && v.type != napi_float64_array)) {
-        return fail(true, std::string(names[i]) + " must be a Float32Array or Float64Array");
-      }
-      v.length = static_cast<int64_t>(len);
+      if (!args.floatArray(i, &views[i])) return false;
     }
-    if (!dimension(argv[arrays], names[arrays], &m) || !dimension(argv[arrays + 1], names[arrays + 1], &h)) return false;
+    if (!args.integer(arrays, 1, 2147483647.0, &m) || !args.integer(arrays + 1, 1, 2147483647.0, &h)) return false;
     for (int i = 0; i < arrays; i++) {
-      if (views[i].type != views[0].type) return fail(true, std::string(names[i]) + " must have the element type of " + names[0]);
-      const int64_t want = widths[i] * m * h;
-      if (views[i].length != want) {
-        const std::string unit = widths[i] == 1 ? "m·h" : std::to_string(widths[i]) + "·m·h";
-        return fail(false, std::string(names[i]) + " must hold " + std::to_string(want) + " values (" + unit + "), it holds " +
-                               std::to_string(views[i].length));
-      }
+      if (!args.sameType(views, i) || !args.holds(views, i, widths[i], m * h, "m·h")) return false;
     }
-    const int64_t bytes = views[0].type == napi_float32_array ? 4 : 8;
-    for (int i = 0; i < arrays; i++) {
-      if (!outputs[i]) continue;
-      for (int k = 0; k < arrays; k++) {
-        if (k == i) continue;
-        const char* x = static_cast<const char*>(views[i].data);
-        const char* y = static_cast<const char*>(views[k].data);
-        if (x < y + views[k].length * bytes && y < x + views[i].length * bytes) {
-          return fail(false, std::string(names[i]) + " overlaps " + names[k]);
-        }
-      }
-    }
-    return true;
+    return args.apart(views, arrays, outputs);
   }
 };
 
@@ -170,8 +113,8 @@ napi_value LstmCellForward(napi_env env, napi_callback_info info) {
   static const bool outputs[] = {false, false, true, true, true};
   Call call{env, "lstmCellForward", names, 5, widths, outputs, {}};
   if (!call.read(info)) return nullptr;
-  const View* v = call.views;
-  if (v[0].type == napi_float32_array) {
+  const FloatArray* v = call.views;
+  if (v[0].isFloat()) {
     forward(static_cast<const float*>(v[0].data), static_cast<const float*>(v[1].data), static_cast<float*>(v[2].data),
             static_cast<float*>(v[3].data), static_cast<float*>(v[4].data), call.m, call.h);
   } else {
@@ -187,8 +130,8 @@ napi_value LstmCellBackward(napi_env env, napi_callback_info info) {
   static const bool outputs[] = {false, false, false, false, true, true};
   Call call{env, "lstmCellBackward", names, 6, widths, outputs, {}};
   if (!call.read(info)) return nullptr;
-  const View* v = call.views;
-  if (v[0].type == napi_float32_array) {
+  const FloatArray* v = call.views;
+  if (v[0].isFloat()) {
     backward(static_cast<const float*>(v[0].data), static_cast<const float*>(v[1].data), static_cast<const float*>(v[2].data),
              static_cast<const float*>(v[3].data), static_cast<float*>(v[4].data), static_cast<float*>(v[5].data), call.m, call.h);
   } else {
