@@ -6,21 +6,20 @@
 // Elements are independent, so any thread count gives the same bits; the BCE sum adds fixed
 // blocks in a fixed order for the same reason.
 // Written arrays never overlap another (checked), hence __restrict: the loops vectorise.
-// Every argument is checked before any array is touched; failures throw a TypeError or
-// RangeError with code E_NATIVE_ARG naming the function and the argument.
+// Every argument is checked (args.h) before any array is touched.
 #include "elementwise.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <string>
 #include <vector>
+
+#include "args.h"
 
 namespace wiregrad {
 
 namespace {
 
-constexpr const char* kCode = "E_NATIVE_ARG";
 // Below these many elements one thread runs the loop: waking a team costs more. At the
 // thresholds two threads already pay (measured): float32 tanh of 4096 values 37 → 19 µs, σ
 // 11 → 6 µs; Adam of 32768 float32 values 14 → 9 µs. The updates do a few flops per element and
@@ -31,12 +30,6 @@ constexpr int64_t kUpdateParallelFrom = 32768;
 constexpr int64_t kSumBlock = 4096;
 constexpr int kMaxArgs = 9;
 
-struct View {
-  napi_typedarray_type type;
-  void* data;
-  int64_t length;
-};
-
 // One call: `arrays` typed arrays of one type and one length (written[i] marks the ones written,
 // which must not overlap any other), then `scalars` numbers.
 struct Call {
@@ -46,65 +39,25 @@ struct Call {
   int arrays;
   int scalars;
   const bool* written;
-  View views[kMaxArgs];
+  FloatArray views[kMaxArgs];
   double numbers[kMaxArgs];
 
-  bool fail(bool type, const std::string& msg) const {
-    const std::string full = std::string(fn) + ": " + msg;
-    if (type) napi_throw_type_error(env, kCode, full.c_str());
-    else napi_throw_range_error(env, kCode, full.c_str());
-    return false;
-  }
-
   bool read(napi_callback_info info) {
-    size_t argc = kMaxArgs + 1;  // one spare slot to notice a surplus argument
-    napi_value argv[kMaxArgs + 1];
-    if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
-    const int expected = arrays + scalars;
-    if (static_cast<int>(argc) != expected) {
-      std::string list;
-      for (int i = 0; i < expected; i++) list += std::string(i ? ", " : "") + names[i];
-      return fail(true, "expected " + std::to_string(expected) + " arguments (" + list + "), got " + std::to_string(argc));
-    }
+    Args args{env, fn, names, {}};
+    if (!args.read(info, arrays + scalars)) return false;
     for (int i = 0; i < arrays; i++) {
-      bool typed = false;
-      size_t len = 0;
-      View& v = views[i];
-      if (napi_is_typedarray(env, argv[i], &typed) != napi_ok || !typed ||
-          napi_get_typedarray_info(env, argv[i], &v.type, &len, &v.data, nullptr, nullptr) != napi_ok ||
-          (v.type != napi_float32_array && v.type != napi_float64_array)) {
-        return fail(true, std::string(names[i]) + " must be a Float32Array or Float64Array");
-      }
-      v.length = static_cast<int64_t>(len);
+      if (!args.floatArray(i, &views[i])) return false;
     }
     for (int i = 0; i < scalars; i++) {
-      if (napi_get_value_double(env, argv[arrays + i], &numbers[i]) != napi_ok) {
-        return fail(true, std::string(names[arrays + i]) + " must be a number");
-      }
+      if (!args.number(arrays + i, &numbers[i])) return false;
     }
     for (int i = 1; i < arrays; i++) {
-      if (views[i].type != views[0].type) return fail(true, std::string(names[i]) + " must have the element type of " + names[0]);
-      if (views[i].length != views[0].length) {
-        return fail(false, std::string(names[i]) + " must hold as many values as " + names[0] + " (" +
-                               std::to_string(views[0].length) + "), it holds " + std::to_string(views[i].length));
-      }
+      if (!args.sameType(views, i) || !args.sameLength(views, i, 0)) return false;
     }
-    const int64_t bytes = views[0].type == napi_float32_array ? 4 : 8;
-    for (int i = 0; i < arrays; i++) {
-      if (!written[i]) continue;
-      for (int k = 0; k < arrays; k++) {
-        if (k == i) continue;
-        const char* x = static_cast<const char*>(views[i].data);
-        const char* y = static_cast<const char*>(views[k].data);
-        if (x < y + views[k].length * bytes && y < x + views[i].length * bytes) {
-          return fail(false, std::string(names[i]) + " overlaps " + names[k]);
-        }
-      }
-    }
-    return true;
+    return args.apart(views, arrays, written);
   }
 
-  bool isFloat() const { return views[0].type == napi_float32_array; }
+  bool isFloat() const { return views[0].isFloat(); }
   int64_t n() const { return views[0].length; }
   template <typename T>
   T* array(int i) const {
