@@ -1,0 +1,118 @@
+// float exp and tanh that GCC vectorises with the baseline SSE2 flags: straight-line code,
+// selects instead of branches, no libm call (a call to expf or tanhf keeps a loop scalar).
+// Accuracy against the double functions rounded to float: exp within 1 ulp (every 7th float),
+// tanh and σ = 1/(1 + e^−x) built on exp within 2 ulps (every 3rd float; held by
+// tests/native.fastmath.test.ts). Exact at the ends: exp(−∞) = 0, exp(+∞) = +∞ (overflow past
+// 88.72), tanh(±∞) = ±1 (reached at |x| ≈ 9), tanh(±0) = ±0, NaN stays NaN. Subnormal exp
+// results are rounded once, like expf's.
+// Only the float kernels use these; double keeps glibc's exp and tanh.
+#ifndef WIREGRAD_FASTMATH_H
+#define WIREGRAD_FASTMATH_H
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+namespace wiregrad {
+namespace fastmath {
+
+// ln 2 split in two: kLn2Hi has few enough bits that k·kLn2Hi is exact for |k| ≤ 2^8, so the
+// reduced argument x − k·ln 2 keeps its low bits (Cody and Waite's reduction).
+constexpr float kLog2e = 1.44269504088896341f;
+constexpr float kLn2Hi = 0.693145751953125f;
+constexpr float kLn2Lo = 1.42860682030941723e-6f;
+// Adding 1.5·2^23 to a float of magnitude < 2^22 rounds it to an integer k (ties to even) and
+// leaves k in the low mantissa bits: the sum's bits are kRoundBits + k. Reading k from there
+// needs no float → int conversion, which is undefined for NaN, and GCC keeps the loop
+// straight-line (a NaN test before a conversion splits it into paths and stops vectorisation).
+constexpr float kRound = 12582912.0f;
+constexpr uint32_t kRoundBits = 0x4b400000u;
+
+inline uint32_t bitsOf(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+inline float floatOf(uint32_t u) {
+  float f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+// 2^k for an integer k in [−126, 127], built in the exponent bits (unsigned: a NaN's garbage k
+// must not overflow; its result is discarded by the NaN that travels through r).
+inline float pow2(uint32_t k) { return floatOf((k + 127u) << 23); }
+
+// Clamps and the NaN test work on the bits of |x|, whose integer order is the order of the
+// magnitudes (NaNs above +∞): an integer min is a plain select, while a float compare
+// against a constant lets GCC split the loop into paths that it then cannot vectorise.
+constexpr uint32_t kSign = 0x80000000u;
+constexpr uint32_t kInfBits = 0x7f800000u;
+constexpr uint32_t kQuietNan = 0x7fc00000u;
+
+inline uint32_t clampMagnitude(uint32_t magnitude, float limit) {
+  const uint32_t top = bitsOf(limit);
+  return magnitude < top ? magnitude : top;
+}
+
+// All ones of a quiet NaN when |x| is a NaN, else 0: or-ed into a result, it makes it NaN.
+inline uint32_t nanBits(uint32_t magnitude) { return (0u - static_cast<uint32_t>(magnitude > kInfBits)) & kQuietNan; }
+
+// e^r − 1 for |r| ≤ ln2/2 by its Taylor series to r^7: the first omitted term, r^8/8!, is below
+// 0.15 ulp of the result there. The r + r²·(…) form keeps tiny r exact.
+inline float expm1Reduced(float r) {
+  float p = 1.0f / 5040;
+  p = p * r + 1.0f / 720;
+  p = p * r + 1.0f / 120;
+  p = p * r + 1.0f / 24;
+  p = p * r + 1.0f / 6;
+  p = p * r + 0.5f;
+  return r + (r * r) * p;
+}
+
+// x = k·ln 2 + r with k the nearest integer to x·log2(e), as a float and as its bits, and
+// |r| ≤ ln2/2.
+struct Reduced {
+  float k;
+  uint32_t kBits;
+  float r;
+};
+
+inline Reduced reduce(float x) {
+  const float shifted = x * kLog2e + kRound;
+  const float k = shifted - kRound;
+  return {k, bitsOf(shifted) - kRoundBits, (x - k * kLn2Hi) - k * kLn2Lo};
+}
+
+// e^x = 2^k · e^r. |x| is clamped to 104 (e^−104 is below half the least subnormal, e^104
+// overflows), so k is in [−150, 150]; 2^k is applied as two factors of at most 2^75, both
+// normal floats: the first product is exact and the second rounds once, overflowing to +∞
+// above ln(FLT_MAX) and rounding to a subnormal or 0 below ln(FLT_MIN).
+inline float exp(float x) {
+  const uint32_t bits = bitsOf(x);
+  const uint32_t magnitude = bits & ~kSign;
+  const Reduced v = reduce(floatOf(clampMagnitude(magnitude, 104.0f) | (bits & kSign)));
+  const uint32_t half = static_cast<uint32_t>(static_cast<int32_t>(v.kBits) >> 1);
+  const float e = ((1.0f + expm1Reduced(v.r)) * pow2(half)) * pow2(v.kBits - half);
+  return floatOf(bitsOf(e) | nanBits(magnitude));
+}
+
+// tanh|x| = −m / (m + 2) with m = e^(−2|x|) − 1 in (−1, 0]: the denominator is in (1, 2], so no
+// difference cancels, and for small |x| m comes from the series, so tanh keeps x's low bits.
+// m = 2^k·(e^r − 1) + (2^k − 1), whose second term is exact. Clamping |x| to 43.5 keeps 2^k
+// normal; m is already −1 in float from |x| > 8.7, and tanh rounds to 1 from |x| ≈ 9.01 on.
+// x's sign bit is put back last, so tanh(−0) = −0.
+inline float tanh(float x) {
+  const uint32_t bits = bitsOf(x);
+  const uint32_t magnitude = bits & ~kSign;
+  const Reduced v = reduce(-2.0f * floatOf(clampMagnitude(magnitude, 43.5f)));
+  const float s = pow2(v.kBits);
+  const float m = s * expm1Reduced(v.r) + (s - 1.0f);
+  return floatOf((bitsOf(-m / (m + 2.0f)) & ~kSign) | (bits & kSign) | nanBits(magnitude));
+}
+
+}  // namespace fastmath
+}  // namespace wiregrad
+
+#endif  // WIREGRAD_FASTMATH_H
