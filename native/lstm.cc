@@ -1,7 +1,8 @@
 // The fused LSTM cell update, forward and backward, parallel over the batch rows. It mirrors
 // lstmCellTs in src/ops/lstm-cell.ts operation for operation. float64 arrays are computed in
-// double, so they match the twin to rounding; float32 arrays in float (expf, tanhf), as their
-// products are: within float32 rounding of the twin, which computes in double and rounds.
+// double, so they match the twin to rounding; float32 arrays in float, as their products are,
+// with fastmath.h's exp and tanh (within 2 ulps): the update loop vectorises, and the results
+// stay within a few float32 roundings of the twin, which computes in double and rounds.
 // Rows are independent (no sum across the batch), so any thread count gives the same bits.
 // Every argument is checked (args.h) before any array is touched.
 #include "lstm.h"
@@ -10,6 +11,7 @@
 #include <cstdint>
 
 #include "args.h"
+#include "fastmath.h"
 
 namespace wiregrad {
 
@@ -53,32 +55,37 @@ inline double sigmoid(double x) {
   return e / (1 + e);
 }
 
+// The same two branches as one division whose numerator is selected: no branch, so the loop
+// vectorises.
 inline float sigmoid(float x) {
-  if (x >= 0) return 1 / (1 + std::exp(-x));
-  const float e = std::exp(x);
-  return e / (1 + e);
+  const float e = fastmath::exp(-std::fabs(x));
+  return (x >= 0 ? 1.0f : e) / (1 + e);
+}
+
+inline double tanhOf(double x) { return std::tanh(x); }
+inline float tanhOf(float x) { return fastmath::tanh(x); }
+
+// One batch row. A function of its own so that the row pointers are __restrict and h a plain
+// argument: in the OpenMP body they would be read through the shared-variable block, which the
+// stores might alias, and the float loop would not vectorise.
+template <typename T>
+void forwardRow(const T* __restrict zr, const T* __restrict cr, T* __restrict ar, T* __restrict tr, T* __restrict yr, int64_t h) {
+  for (int64_t j = 0; j < h; j++) {
+    const T i = ar[j] = sigmoid(zr[j]);
+    const T f = ar[h + j] = sigmoid(zr[h + j]);
+    const T g = ar[2 * h + j] = tanhOf(zr[2 * h + j]);
+    const T o = ar[3 * h + j] = sigmoid(zr[3 * h + j]);
+    const T cNew = f * cr[j] + i * g;
+    const T t = tr[j] = tanhOf(cNew);
+    yr[j] = o * t;
+    yr[h + j] = cNew;
+  }
 }
 
 template <typename T>
 void forward(const T* z, const T* c, T* act, T* tc, T* y, int64_t m, int64_t h) {
 #pragma omp parallel for schedule(static) if (m * h >= kParallelFrom)
-  for (int64_t r = 0; r < m; r++) {
-    const T* zr = z + r * 4 * h;
-    const T* cr = c + r * h;
-    T* ar = act + r * 4 * h;
-    T* tr = tc + r * h;
-    T* yr = y + r * 2 * h;
-    for (int64_t j = 0; j < h; j++) {
-      const T i = ar[j] = sigmoid(zr[j]);
-      const T f = ar[h + j] = sigmoid(zr[h + j]);
-      const T g = ar[2 * h + j] = std::tanh(zr[2 * h + j]);
-      const T o = ar[3 * h + j] = sigmoid(zr[3 * h + j]);
-      const T cNew = f * cr[j] + i * g;
-      const T t = tr[j] = std::tanh(cNew);
-      yr[j] = o * t;
-      yr[h + j] = cNew;
-    }
-  }
+  for (int64_t r = 0; r < m; r++) forwardRow(z + r * 4 * h, c + r * h, act + r * 4 * h, tc + r * h, y + r * 2 * h, h);
 }
 
 template <typename T>
