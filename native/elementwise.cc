@@ -1,4 +1,5 @@
-// Elementwise hot loops, each for Float32Array (computed in float: expf, tanhf, log1pf) and
+// Elementwise hot loops, each for Float32Array (computed in float: fastmath.h's exp and tanh,
+// which vectorise, and log1pf) and
 // Float64Array (computed in double, operation for operation as the TypeScript twin, so that a
 // loop of + − × ÷ √ gives the twin's bits; exp, tanh and log1p are glibc's, V8's are fdlibm's:
 // the two may differ in the last place). -std=c++17 keeps GCC from contracting a·b + c into
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "args.h"
+#include "fastmath.h"
 
 namespace wiregrad {
 
@@ -66,12 +68,21 @@ struct Call {
 };
 
 // σ in two branches so that no intermediate overflows (sigmoidOf in src/ops/sigmoid.ts).
-template <typename T>
-inline T sigmoid(T x) {
+inline double sigmoid(double x) {
   if (x >= 0) return 1 / (1 + std::exp(-x));
-  const T e = std::exp(x);
+  const double e = std::exp(x);
   return e / (1 + e);
 }
+
+// The same two branches as one division whose numerator is selected: no branch, so the loops
+// vectorise.
+inline float sigmoid(float x) {
+  const float e = fastmath::exp(-std::fabs(x));
+  return (x >= 0 ? 1.0f : e) / (1 + e);
+}
+
+inline double tanhOf(double x) { return std::tanh(x); }
+inline float tanhOf(float x) { return fastmath::tanh(x); }
 
 template <typename T>
 void adam(T* __restrict value, const T* __restrict grad, T* __restrict m, T* __restrict v, int64_t n, double stepSize, double unbias2, double beta1, double beta2,
@@ -100,7 +111,7 @@ void sgd(T* __restrict value, const T* __restrict grad, int64_t n, double lr) {
 template <typename T>
 void tanhForward(const T* __restrict x, T* __restrict y, int64_t n) {
 #pragma omp parallel for schedule(static) if (n >= kTranscendentalParallelFrom)
-  for (int64_t i = 0; i < n; i++) y[i] = std::tanh(x[i]);
+  for (int64_t i = 0; i < n; i++) y[i] = tanhOf(x[i]);
 }
 
 template <typename T>
