@@ -17,7 +17,7 @@ export function sigmoidOf(x: number): number {
 const NATIVE_SIGMOID_FROM = 128;
 
 /**
- * y = σ(x): the twin of the addon's kernel, same branches. Only float32 goes to the addon (expf):
+ * y = σ(x): the twin of the addon's kernel, same branches. Only float32 goes to the addon (a vectorised exp within 2 ulps, native/fastmath.h):
  * through glibc's float64 exp the result differs from V8's by up to 2 ulps, and float64 results
  * stay the same with and without the addon.
  */
