@@ -416,7 +416,7 @@ const misuses: Misuse[] = [
     what: 'an input of no rows',
     run: () => new Graph().input('x', 0, 3),
     cls: ShapeError, code: 'E_SHAPE',
-    says: ["Tensor 'x'", '0,3'],
+    says: ["Tensor 'x'", 'rows and cols must be positive integers, got 0×3'],
   },
   {
     what: 'a matrix of no rows',

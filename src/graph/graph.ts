@@ -124,7 +124,9 @@ export class Graph {
     const shape = op.kind === 'Ref' || role !== 'op' ? (attrs as { shape: Shape }).shape : op.shape(inShapes, attrs);
     if (typeof shape === 'string' || !validShape(shape)) {
       const list = inputs.map((n, i) => `input ${i} ${n.describe()}`).join(', ');
-      throw new ShapeError(`${op.kind} '${name}': ${typeof shape === 'string' ? shape : `bad output shape ${String(shape)}`} (${list || 'no inputs'})`);
+      // a leaf's shape is the caller's; an op's comes from its rule
+      const why = typeof shape === 'string' ? shape : inputs.length === 0 ? `rows and cols must be positive integers, got ${String(shape[0])}×${String(shape[1])}` : `bad output shape ${String(shape)}`;
+      throw new ShapeError(`${op.kind} '${name}': ${why} (${list || 'no inputs'})`);
     }
     const node = new Node(this, this.nodes.length, op, name, role, inputs.slice(), attrs, shape, new Matrix(shape[0], shape[1], this.dtype));
     this.nodes.push(node);
