@@ -94,7 +94,7 @@ export function numberFlag(command: string, name: string, raw: unknown, min = -I
 }
 
 /** One of a fixed set of words. */
-function choiceFlag<T extends string>(command: string, name: string, raw: unknown, choices: readonly T[]): T {
+export function choiceFlag<T extends string>(command: string, name: string, raw: unknown, choices: readonly T[]): T {
   const text = String(raw);
   if (!(choices as readonly string[]).includes(text)) {
     throw new UsageError(`${command}: --${name} must be one of ${choices.join(', ')}, got '${text}'`);

@@ -7,7 +7,7 @@ import type { OnProgress, TrainOutcome, TrainRecord } from '../models/train';
 import { VAE_FMNIST_DEFAULTS, VaeFmnist, trainVaeFmnist } from '../models/vae-fmnist';
 import type { Optimizer } from '../optim/optimizer';
 import { DType } from '../tensor/matrix';
-import { CommonOptions, FlagDef, intFlag, numberFlag, ParsedFlags } from './flags';
+import { choiceFlag, CommonOptions, FlagDef, intFlag, numberFlag, ParsedFlags } from './flags';
 
 /** A trained model as the CLI handles it, whatever its kind. */
 export interface Trained<M> {
@@ -107,6 +107,7 @@ const mlpAdditionSpec: TrainSpec<MlpAddition> = {
     { name: 'hidden', value: 'N,N', default: MLP_ADDITION_DEFAULTS.hidden.join(','), help: 'hidden layer sizes, comma-separated' },
     { name: 'batch', value: 'N', default: MLP_ADDITION_DEFAULTS.batch, help: 'examples per step' },
     { name: 'lr', value: 'RATE', default: MLP_ADDITION_DEFAULTS.lr, help: 'SGD learning rate' },
+    { name: 'loss', value: 'cross-entropy|squared', default: MLP_ADDITION_DEFAULTS.loss, help: "summed cross-entropy of the logits, or the write-up's ½ Σ (out − y)²" },
   ],
   defaults: { seed: MLP_ADDITION_DEFAULTS.seed, dtype: MLP_ADDITION_DEFAULTS.dtype },
   logLoss: true,
@@ -120,6 +121,7 @@ const mlpAdditionSpec: TrainSpec<MlpAddition> = {
         hidden,
         batch: int('batch', values),
         lr: positive('lr', values),
+        loss: choiceFlag('train', 'loss', values.loss, ['cross-entropy', 'squared'] as const),
         seed: common.seed,
         dtype: common.dtype,
       },
