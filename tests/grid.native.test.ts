@@ -1,23 +1,18 @@
 // The addon's fused grid kernel against its TypeScript twin, and its argument checks.
-import { Graph, init, loadNative, mul, Rng, setThreads, sum } from '../src';
+import { Graph, init, loadNative, mul, Rng, setThreads, sum, type DType } from '../src';
 import { fusedGrid } from '../src/grid/fused';
 import { gridActivations, gridStepTs, GridStepKernel } from '../src/ops/grid-step';
 import { FloatArray } from '../src/tensor/matrix';
+import { addonTried, filled } from './helpers';
 
 const load = loadNative();
 const addon = load.addon as unknown as ({ gridStepForward?: GridStepKernel['forward']; gridStepBackward?: GridStepKernel['backward'] } | null);
 const native: GridStepKernel | null =
   addon?.gridStepForward && addon.gridStepBackward ? { forward: addon.gridStepForward, backward: addon.gridStepBackward } : null;
-const absent = `the native grid kernel is not in the addon, its tests skipped; addon load:\n${load.tried.map((t) => `  ${t.path}: ${t.error}`).join('\n')}`;
+const absent = `the native grid kernel is not in the addon, its tests skipped; addon load:\n${addonTried(load)}`;
 if (!native) console.warn(absent);
 
-type DType = 'float32' | 'float64';
 
-function filled(rng: Rng, n: number, dtype: DType, lo: number, hi: number): FloatArray {
-  const x = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = rng.uniform(lo, hi);
-  return x;
-}
 
 interface Step {
   z: FloatArray;

@@ -1,4 +1,4 @@
-import { EngineError, ErrorCode, Rng } from '../src';
+import { DType, EngineError, ErrorCode, FloatArray, NativeLoad, Rng } from '../src';
 import { mutate } from './fixtures/mutate';
 
 /** Runs the CLI in-process and captures what it writes. */
@@ -72,4 +72,16 @@ export function fuzzReader(options: {
     }
   }
   return outcome;
+}
+
+/** n uniform values in [lo, hi) as a typed array of the dtype (the native kernel tests' inputs). */
+export function filled(rng: Rng, n: number, dtype: DType, lo: number, hi: number): FloatArray {
+  const x = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng.uniform(lo, hi);
+  return x;
+}
+
+/** Every path the addon loader tried, one line each, for the message of a skipped native test. */
+export function addonTried(load: NativeLoad): string {
+  return load.tried.map((t) => `  ${t.path}: ${t.error}`).join('\n');
 }

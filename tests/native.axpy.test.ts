@@ -1,21 +1,16 @@
 // The engine's gradient sums: the addon's axpy against the TypeScript one (bit for bit where the
 // sums need it), its argument checks, and an engine whose backend lacks axpy.
-import { activeBackend, add, Graph, loadNative, Matrix, mul, Rng, setLargeBackend, sum, tsBackend } from '../src';
+import { activeBackend, add, Graph, loadNative, Matrix, mul, Rng, setLargeBackend, sum, tsBackend, type DType } from '../src';
 import { Backend } from '../src/backend/backend';
 import { ElementwiseKernels, nativeBackendOf } from '../src/backend/native';
 import { FloatArray } from '../src/tensor/matrix';
+import { addonTried, filled } from './helpers';
 
 const load = loadNative();
 const axpy = (load.addon as Partial<ElementwiseKernels> | null)?.axpy ?? null;
-if (!axpy) console.warn(`the native axpy is not in the addon, its tests skipped; addon load:\n${load.tried.map((t) => `  ${t.path}: ${t.error}`).join('\n')}`);
+if (!axpy) console.warn(`the native axpy is not in the addon, its tests skipped; addon load:\n${addonTried(load)}`);
 
-type DType = 'float32' | 'float64';
 
-function filled(rng: Rng, n: number, dtype: DType): FloatArray {
-  const x = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = rng.uniform(-3, 3);
-  return x;
-}
 
 const bits = (x: FloatArray): bigint[] => Array.from(new BigInt64Array(Float64Array.from(x).buffer));
 
@@ -26,8 +21,8 @@ function sharedWeightGradient(backend: Backend, dtype: DType): FloatArray {
   try {
     const rng = new Rng(3);
     const g = new Graph({ dtype });
-    const w = g.param('w', new Matrix(40, 40, dtype, filled(rng, 1600, dtype)));
-    const terms = Array.from({ length: 5 }, (_, k) => sum(mul(w, g.constant(`c${k}`, new Matrix(40, 40, dtype, filled(rng, 1600, dtype)))), 'all'));
+    const w = g.param('w', new Matrix(40, 40, dtype, filled(rng, 1600, dtype, -3, 3)));
+    const terms = Array.from({ length: 5 }, (_, k) => sum(mul(w, g.constant(`c${k}`, new Matrix(40, 40, dtype, filled(rng, 1600, dtype, -3, 3)))), 'all'));
     const loss = terms.reduce((a, b) => add(a, b));
     g.forward(loss);
     g.backward(loss);
@@ -44,7 +39,7 @@ function sharedWeightGradient(backend: Backend, dtype: DType): FloatArray {
     for (const n of [1, 300, 40000]) {
       for (const dtype of ['float32', 'float64'] as const) {
         const rng = new Rng(n);
-        const [x, y] = [filled(rng, n, dtype), filled(rng, n, dtype)];
+        const [x, y] = [filled(rng, n, dtype, -3, 3), filled(rng, n, dtype, -3, 3)];
         const alphas = dtype === 'float64' ? [1, -2.5, 0.3] : [1];
         for (const alpha of alphas) {
           const [a, b] = [y.slice() as FloatArray, y.slice() as FloatArray];

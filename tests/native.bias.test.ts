@@ -8,11 +8,12 @@ import { add, Graph, loadNative, Matrix, Rng, sub, sum } from '../src';
 import { ElementwiseKernels } from '../src/backend/native';
 import { addRowTs, sumRowsTs } from '../src/ops/broadcast';
 import { FloatArray } from '../src/tensor/matrix';
+import { addonTried } from './helpers';
 
 const load = loadNative();
 const addon = load.addon as unknown as (Partial<ElementwiseKernels> & Record<string, unknown>) | null;
 const native = typeof addon?.addRow === 'function' && typeof addon?.sumRows === 'function' ? (addon as ElementwiseKernels) : null;
-if (!native) console.warn(`the native row kernels are not in the addon, their tests skipped; addon load:\n${load.tried.map((t) => `  ${t.path}: ${t.error}`).join('\n')}`);
+if (!native) console.warn(`the native row kernels are not in the addon, their tests skipped; addon load:\n${addonTried(load)}`);
 
 type DType = 'float32' | 'float64';
 

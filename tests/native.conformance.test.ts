@@ -4,10 +4,11 @@ import { Backend, loadNative, Matrix, Rng, setLargeBackend, tsBackend } from '..
 import { GEMM_TEST_SIZES, gemmErrorRatio } from '../src/backend/doctor';
 import { nativeBackendOf } from '../src/backend/native';
 import { FloatArray } from '../src/tensor/matrix';
+import { addonTried } from './helpers';
 
 const load = loadNative();
 const addon = load.addon;
-const absent = `native addon not loaded, native conformance skipped; tried:\n${load.tried.map((t) => `  ${t.path}: ${t.error}`).join('\n')}`;
+const absent = `native addon not loaded, native conformance skipped; tried:\n${addonTried(load)}`;
 
 const PAIRS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 

@@ -12,6 +12,7 @@ import { tanhForwardTs } from '../src/ops/tanh';
 import { sigmoidForwardTs } from '../src/ops/sigmoid';
 import { bceWithLogitsBackwardTs, bceWithLogitsSumTs } from '../src/losses/bce-with-logits';
 import { FloatArray } from '../src/tensor/matrix';
+import { addonTried, filled } from './helpers';
 
 const names = ['adamUpdate', 'sgdUpdate', 'tanhForward', 'sigmoidForward', 'bceWithLogitsForward', 'bceWithLogitsBackward'] as const;
 const load = loadNative();
@@ -19,16 +20,10 @@ const addon = load.addon as unknown as (Partial<ElementwiseKernels> & Record<str
 const missing = names.filter((n) => typeof addon?.[n] !== 'function');
 const native = missing.length === 0 ? (addon as ElementwiseKernels) : null;
 if (!native) {
-  console.warn(`the native elementwise kernels are not in the addon (${missing.join(', ')}), their tests skipped; addon load:\n${load.tried.map((t) => `  ${t.path}: ${t.error}`).join('\n')}`);
+  console.warn(`the native elementwise kernels are not in the addon (${missing.join(', ')}), their tests skipped; addon load:\n${addonTried(load)}`);
 }
 
-type DType = 'float32' | 'float64';
 
-function filled(rng: Rng, n: number, dtype: DType, lo: number, hi: number): FloatArray {
-  const x = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = rng.uniform(lo, hi);
-  return x;
-}
 
 const copy = (x: FloatArray): FloatArray => x.slice() as FloatArray;
 

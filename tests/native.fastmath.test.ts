@@ -5,6 +5,7 @@ import { loadNative } from '../src';
 import { ElementwiseKernels } from '../src/backend/native';
 import { LstmCellKernel } from '../src/ops/lstm-cell';
 import { sigmoidOf } from '../src/ops/sigmoid';
+import { addonTried } from './helpers';
 
 const load = loadNative();
 const addon = load.addon as unknown as (Partial<ElementwiseKernels> & { lstmCellForward?: LstmCellKernel['forward'] }) | null;
@@ -12,7 +13,7 @@ const tanhForward = addon?.tanhForward;
 const sigmoidForward = addon?.sigmoidForward;
 const lstmCellForward = addon?.lstmCellForward;
 const present = !!(tanhForward && sigmoidForward && lstmCellForward);
-if (!present) console.warn(`the native float32 tanh, σ or LSTM cell kernel is not in the addon, its tests skipped; addon load:\n${load.tried.map((t) => `  ${t.path}: ${t.error}`).join('\n')}`);
+if (!present) console.warn(`the native float32 tanh, σ or LSTM cell kernel is not in the addon, its tests skipped; addon load:\n${addonTried(load)}`);
 
 // The documented bounds (native/fastmath.h).
 const TANH_ULPS = 2;

@@ -1,22 +1,17 @@
 // The addon's fused LSTM cell kernel against its TypeScript twin, through a graph, and its argument checks.
-import { Graph, init, loadNative, lstmCell, mul, Rng, setThreads, sum } from '../src';
+import { Graph, init, loadNative, lstmCell, mul, Rng, setThreads, sum, type DType } from '../src';
 import { LstmCellKernel, lstmCellTs } from '../src/ops/lstm-cell';
 import { FloatArray } from '../src/tensor/matrix';
+import { addonTried, filled } from './helpers';
 
 const load = loadNative();
 const addon = load.addon as unknown as ({ lstmCellForward?: LstmCellKernel['forward']; lstmCellBackward?: LstmCellKernel['backward'] } | null);
 const native: LstmCellKernel | null =
   addon?.lstmCellForward && addon.lstmCellBackward ? { forward: addon.lstmCellForward, backward: addon.lstmCellBackward } : null;
-const absent = `the native LSTM cell kernel is not in the addon, its tests skipped; addon load:\n${load.tried.map((t) => `  ${t.path}: ${t.error}`).join('\n')}`;
+const absent = `the native LSTM cell kernel is not in the addon, its tests skipped; addon load:\n${addonTried(load)}`;
 if (!native) console.warn(absent);
 
-type DType = 'float32' | 'float64';
 
-function filled(rng: Rng, n: number, dtype: DType, lo: number, hi: number): FloatArray {
-  const x = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = rng.uniform(lo, hi);
-  return x;
-}
 
 interface Cell {
   act: FloatArray;
