@@ -29,13 +29,15 @@ export interface BenchResult {
   built?: number;
   /** CPU seconds of the whole process, added by emit. */
   cpu?: number;
+  /** Added by emit: peak resident memory of the process; JS systems: collections during the steps (warm-up included). */
+  memory?: { peakRssKiB: number; gc: { count: number; ms: number } | null };
 }
 
 export function tensor(name: string): { data: CachedArray; shape: number[] };
 export function args(argv?: string[]): BenchArgs;
 export function now(): number;
 export function emit(result: BenchResult): void;
-/** With BENCH_CPU_PROFILE=<file>: profiles from here (the steps, not the set-up)… */
-export function profileStart(): void;
-/** …to here, and writes the .cpuprofile. */
-export function profileStop(): void;
+/** The steps begin: garbage collections are counted from here; with BENCH_CPU_PROFILE=<file> they are profiled… */
+export function stepsBegin(): void;
+/** …to here (the .cpuprofile is written). */
+export function stepsEnd(): void;

@@ -3,6 +3,7 @@
 // the fixed arrays written by scripts/bench-data.py, the command line, the timer, the result line.
 const fs = require('node:fs');
 const path = require('node:path');
+const { PerformanceObserver } = require('node:perf_hooks');
 
 const CACHE = path.join(__dirname, '.cache');
 let manifest = null;
@@ -34,19 +35,42 @@ function now() {
   return Number(process.hrtime.bigint()) / 1e9;
 }
 
-/** Prints the result as one JSON line (the runner reads the last line), with this process's CPU time. */
+/**
+ * Prints the result as one JSON line (the runner reads the last line), with this process's CPU
+ * time, its peak resident memory and the garbage collections counted between stepsBegin and stepsEnd.
+ */
 function emit(result) {
   const u = process.cpuUsage();
-  process.stdout.write(JSON.stringify({ ...result, cpu: (u.user + u.system) / 1e6 }) + '\n');
+  const memory = { peakRssKiB: process.resourceUsage().maxRSS, gc: counted ? gcs : null };
+  process.stdout.write(JSON.stringify({ ...result, cpu: (u.user + u.system) / 1e6, memory }) + '\n');
+}
+
+// Garbage collections during the steps. The observer delivers its entries on a later turn of the
+// event loop, which a synchronous run of steps never reaches: stepsEnd takes them itself.
+const gcs = { count: 0, ms: 0 };
+let counting = false;
+let counted = false;
+const gcObserver = new PerformanceObserver((list) => tally(list.getEntries()));
+gcObserver.observe({ entryTypes: ['gc'] });
+
+function tally(entries) {
+  if (!counting) return;
+  for (const e of entries) {
+    gcs.count++;
+    gcs.ms += e.duration;
+  }
 }
 
 let session = null;
 
 /**
- * With BENCH_CPU_PROFILE=<file>, starts V8's CPU profiler (the one behind node --cpu-prof) so that
- * the profile holds the steps alone, not the module loading, data loading and graph building before them.
+ * The steps (warm-up included) begin: garbage collections are counted from here, and with
+ * BENCH_CPU_PROFILE=<file> V8's CPU profiler (the one behind node --cpu-prof) starts, so that the
+ * profile holds the steps alone, not the module loading, data loading and graph building before them.
  */
-function profileStart() {
+function stepsBegin() {
+  gcObserver.takeRecords(); // collections of the set-up are not the steps'
+  counting = true;
   if (!process.env.BENCH_CPU_PROFILE) return;
   const inspector = require('node:inspector');
   session = new inspector.Session();
@@ -56,8 +80,11 @@ function profileStart() {
   session.post('Profiler.start');
 }
 
-/** Stops the profiler and writes the .cpuprofile (the in-process session answers synchronously). */
-function profileStop() {
+/** The steps end: the count stops; a profile is written (the in-process session answers synchronously). */
+function stepsEnd() {
+  tally(gcObserver.takeRecords());
+  counting = false;
+  counted = true;
   if (!session) return;
   session.post('Profiler.stop', (err, result) => {
     if (err) throw err;
@@ -67,4 +94,4 @@ function profileStop() {
   session = null;
 }
 
-module.exports = { tensor, args, now, emit, profileStart, profileStop };
+module.exports = { tensor, args, now, emit, stepsBegin, stepsEnd };

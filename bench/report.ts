@@ -220,10 +220,35 @@ export function report(input: ReportInput): Record<string, string> {
   }
   md.push('## Targets', '', `The last column takes only the runs during which other processes kept less than ${QUIET_CORES} core busy (both sides of the ratio).`, '',
     '| target | measured | goal | | quiet runs only |', '|---|---|---|---|---|', ...targets, '');
+  md.push(...memoryLines(runs, options.workloads, specs), '');
   md.push('## Machine load', '', ...loadLines(runs), '');
   files['bench.md'] = md.join('\n');
   files['bench.json'] = JSON.stringify({ started: input.started, finished: input.finished, options, machine: input.machine, missing: Object.fromEntries(input.missing), summary }, null, 1) + '\n';
   return files;
+}
+
+/**
+ * Peak resident memory of each system's process (median over its 1-thread runs, start-up and
+ * data included) and, for the JS systems, the garbage collections during the steps.
+ */
+function memoryLines(runs: RunRecord[], workloads: Workload[], specs: Spec[]): string[] {
+  const lines = ['## Memory', '',
+    'Peak resident memory of each process (its whole life: runtime, libraries, data and graph), median over the 1-thread runs; ' +
+    'for the JS systems also the garbage collections during the steps (warm-up included), per 1,000 steps or epochs. ' +
+    'The heap growth of a long W2 run is `node --expose-gc --require tsx/cjs bench/profile-engine.ts --workload w2`.', '',
+    '| workload | system | peak RSS MiB | GCs per 1,000 units | GC ms per 1,000 units |', '|---|---|---|---|---|'];
+  for (const w of workloads) {
+    for (const spec of specs.filter((s) => s.workload === w)) {
+      const key = specKey(spec);
+      const ok = runs.filter((r) => r.workload === w && specKey(r) === key && r.threads === 1 && r.result?.memory);
+      if (ok.length === 0) continue;
+      const rss = median(ok.map((r) => r.result!.memory!.peakRssKiB / 1024));
+      const counted = ok.filter((r) => r.result!.memory!.gc);
+      const perK = (f: (r: RunRecord) => number): string => (counted.length ? fmt(median(counted.map((r) => (1000 * f(r)) / (r.steps + r.warmup)))) : '—');
+      lines.push(`| ${w.toUpperCase()} | ${key} | ${fmt(rss)} | ${perK((r) => r.result!.memory!.gc!.count)} | ${perK((r) => r.result!.memory!.gc!.ms)} |`);
+    }
+  }
+  return lines;
 }
 
 /** "timed steps × runs" per thread count, starred where reduced: `469 × 3; 2T: 40* × 3`. */

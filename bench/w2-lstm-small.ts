@@ -1,6 +1,6 @@
 // W2 LSTM-small through wiregrad (bench/small-graphs.ts builds it): the graph is built once; a
 // step is reset → feed → forward → backward → update, as a user runs it.
-import { args, emit, now, profileStart, profileStop } from './harness';
+import { args, emit, now, stepsBegin, stepsEnd } from './harness';
 import { w2Training } from './small-graphs';
 import { wiregradInfo } from './wiregrad-info';
 
@@ -11,7 +11,7 @@ const setup = now() - start;
 
 const losses: number[] = [];
 const times: number[] = [];
-profileStart();
+stepsBegin();
 for (let it = 0; it < a.warmup + a.steps; it++) {
   const t0 = now();
   const value = training.run(it);
@@ -19,5 +19,5 @@ for (let it = 0; it < a.warmup + a.steps; it++) {
   if (it < 5) losses.push(value);
   if (it >= a.warmup) times.push(elapsed);
 }
-profileStop();
+stepsEnd();
 emit({ system: 'wiregrad', ...wiregradInfo(), workload: 'w2', variant: 'block', dtype: 'float64', threads: a.threads, unit: 'step', times, setup, check: { losses } });

@@ -5,7 +5,7 @@ import { Graph, Matrix, mse, Rng } from '../src';
 import { FeedForward } from '../src/blocks/feedforward';
 import { Lstm } from '../src/blocks/lstm';
 import { Sgd } from '../src/optim/sgd';
-import { args, emit, now, profileStart, profileStop, tensor } from './harness';
+import { args, emit, now, stepsBegin, stepsEnd, tensor } from './harness';
 import { cachedMatrix, loadLstm } from './cached';
 import { wiregradInfo } from './wiregrad-info';
 
@@ -48,7 +48,7 @@ function step(): number {
 
 const losses: number[] = [];
 const times: number[] = [];
-profileStart();
+stepsBegin();
 for (let it = 0; it < a.warmup + a.steps; it++) {
   const t0 = now();
   const value = step();
@@ -56,5 +56,5 @@ for (let it = 0; it < a.warmup + a.steps; it++) {
   if (it < 5) losses.push(value);
   if (it >= a.warmup) times.push(elapsed);
 }
-profileStop();
+stepsEnd();
 emit({ system: 'wiregrad', ...wiregradInfo(), workload: 'w3', variant: 'block', dtype: 'float32', threads: a.threads, unit: 'step', times, setup, check: { losses } });

@@ -7,7 +7,7 @@ import { FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_FILES, Graph, loadImages, Matr
 import type { FeedForward } from '../src/blocks/feedforward';
 import { Vae } from '../src/blocks/vae';
 import { Adam } from '../src/optim/adam';
-import { args, emit, now, profileStart, profileStop, tensor } from './harness';
+import { args, emit, now, stepsBegin, stepsEnd, tensor } from './harness';
 import { cachedMatrix } from './cached';
 import { wiregradInfo } from './wiregrad-info';
 
@@ -69,11 +69,11 @@ function run(count: number): { times: number[]; epoch: number; total: number; lo
   return { times, epoch: now() - begin, total, losses };
 }
 
-profileStart();
+stepsBegin();
 run(a.warmup); // warm-up; the timed run starts again from the shared init
 const built = now() - start;
 const { times, epoch, total, losses } = run(a.steps);
-profileStop();
+stepsEnd();
 const complete = a.steps === STEPS;
 emit({
   system: 'wiregrad', ...wiregradInfo(), workload: 'w4', dtype: 'float32', threads: a.threads, unit: 'step',

@@ -44,5 +44,6 @@ def cpu_seconds():
 def emit(result):
     """One JSON line on stdout; the runner reads the last line."""
     result['cpu'] = cpu_seconds()
+    result['memory'] = {'peakRssKiB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, 'gc': None}
     sys.stdout.write(json.dumps(result) + '\n')
     sys.stdout.flush()

@@ -5,7 +5,7 @@ const zlib = require('node:zlib');
 const fs = require('node:fs');
 const tf = require('@tensorflow/tfjs');
 require('@tensorflow/tfjs-backend-wasm');
-const { args, emit, now, tensor } = require('../harness');
+const { args, emit, now, stepsBegin, stepsEnd, tensor } = require('../harness');
 
 const FASHION = '/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz';
 
@@ -16,6 +16,7 @@ const variable = (name, shape) => tf.variable(f32(name, shape));
 function timedSteps(a, step) {
   const times = [];
   const losses = [];
+  stepsBegin();
   for (let it = 0; it < a.warmup + a.steps; it++) {
     const t0 = now();
     const cost = step(it);
@@ -25,6 +26,7 @@ function timedSteps(a, step) {
     if (it < 5) losses.push(value);
     if (it >= a.warmup) times.push(elapsed);
   }
+  stepsEnd();
   return { times, losses };
 }
 
