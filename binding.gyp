@@ -18,8 +18,12 @@
         "WIREGRAD_MARCH=\"<(march)\"",
         "WIREGRAD_SANITIZERS=\"<(sanitize)\"",
       ],
-      # -fno-math-errno: sqrt need not set errno, so the optimizer loops vectorise; no value changes
-      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-fopenmp", "-Wall", "-Wextra", "-Werror"],
+      # -fno-math-errno: sqrt need not set errno, so the optimizer loops vectorise; no value changes.
+      # -ffp-contract=off: a·b + c is never fused into an FMA (GCC fuses by default where the target
+      # has one), so float64 loops keep the bits of their TypeScript twins on every CPU.
+      # -fno-trapping-math: a float compare may be evaluated unconditionally, so selects such as
+      # the clamps in fastmath.h become blends and their loops vectorise; no value changes.
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-ffp-contract=off", "-fno-trapping-math", "-fopenmp", "-Wall", "-Wextra", "-Werror"],
       "ldflags": ["-fopenmp"],
       "conditions": [
         ["openblas_lib != ''", {

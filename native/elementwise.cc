@@ -1,14 +1,17 @@
 // Elementwise hot loops, each for Float32Array (computed in float: fastmath.h's exp and tanh,
 // which vectorise, and log1pf) and
 // Float64Array (computed in double, operation for operation as the TypeScript twin, so that a
-// loop of + − × ÷ √ gives the twin's bits; exp, tanh and log1p are glibc's, V8's are fdlibm's:
-// the two may differ in the last place). -std=c++17 keeps GCC from contracting a·b + c into
-// an FMA, which would change the bits of the optimizer updates.
+// loop of + − × ÷ √ gives the twin's bits, and so does σ through fastmath.h's double exp;
+// tanh and the BCE sum's exp and log1p are glibc's, V8's are fdlibm's: the two may differ in
+// the last place). -ffp-contract=off (binding.gyp) keeps GCC from fusing a·b + c into an FMA,
+// which would change the bits of the optimizer updates.
 // Elements are independent, so any thread count gives the same bits; the BCE sum adds fixed
 // blocks in a fixed order for the same reason.
 // Written arrays never overlap another (checked), hence __restrict: the loops vectorise.
 // Every argument is checked (args.h) before any array is touched.
 #include "elementwise.h"
+
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "args.h"
+#include "clones.h"
 #include "fastmath.h"
 
 namespace wiregrad {
@@ -67,30 +71,27 @@ struct Call {
   }
 };
 
-// σ in two branches so that no intermediate overflows (sigmoidOf in src/ops/sigmoid.ts).
-inline double sigmoid(double x) {
-  if (x >= 0) return 1 / (1 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1 + e);
-}
-
-// The same two branches as one division whose numerator is selected: no branch, so the loops
-// vectorise.
-inline float sigmoid(float x) {
-  const float e = fastmath::exp(-std::fabs(x));
-  return (x >= 0 ? 1.0f : e) / (1 + e);
-}
+using fastmath::sigmoid;
 
 inline double tanhOf(double x) { return std::tanh(x); }
 inline float tanhOf(float x) { return fastmath::tanh(x); }
 
+// Runs range(begin, end) over [0, n): on the calling thread below parallelFrom, else one static
+// block per thread. The loops are in the range functions, which are WIREGRAD_VECTOR_CLONES
+// (clones.h: the region's outlined body would be compiled for the baseline only).
+template <typename Range>
+void split(int64_t n, int64_t parallelFrom, Range range) {
+  if (n < parallelFrom) return range(0, n);
+#pragma omp parallel
+  {
+    const int64_t t = omp_get_thread_num(), threads = omp_get_num_threads();
+    range(n * t / threads, n * (t + 1) / threads);
+  }
+}
+
 template <typename T>
-void adam(T* __restrict value, const T* __restrict grad, T* __restrict m, T* __restrict v, int64_t n, double stepSize, double unbias2, double beta1, double beta2,
-          double eps) {
-  const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2), keep1 = static_cast<T>(1 - beta1),
-          keep2 = static_cast<T>(1 - beta2), step = static_cast<T>(stepSize), unbias = static_cast<T>(unbias2),
-          e = static_cast<T>(eps);
-#pragma omp parallel for schedule(static) if (n >= kUpdateParallelFrom)
+WIREGRAD_VECTOR_CLONES void adamRange(T* __restrict value, const T* __restrict grad, T* __restrict m, T* __restrict v, int64_t n, T b1,
+                                      T b2, T keep1, T keep2, T step, T unbias, T e) {
   for (int64_t i = 0; i < n; i++) {
     const T g = grad[i];
     const T mi = b1 * m[i] + keep1 * g;
@@ -102,22 +103,43 @@ void adam(T* __restrict value, const T* __restrict grad, T* __restrict m, T* __r
 }
 
 template <typename T>
-void sgd(T* __restrict value, const T* __restrict grad, int64_t n, double lr) {
-  const T rate = static_cast<T>(lr);
-#pragma omp parallel for schedule(static) if (n >= kUpdateParallelFrom)
+void adam(T* value, const T* grad, T* m, T* v, int64_t n, double stepSize, double unbias2, double beta1, double beta2, double eps) {
+  const T b1 = static_cast<T>(beta1), b2 = static_cast<T>(beta2), keep1 = static_cast<T>(1 - beta1),
+          keep2 = static_cast<T>(1 - beta2), step = static_cast<T>(stepSize), unbias = static_cast<T>(unbias2),
+          e = static_cast<T>(eps);
+  split(n, kUpdateParallelFrom, [&](int64_t b, int64_t end) {
+    adamRange(value + b, grad + b, m + b, v + b, end - b, b1, b2, keep1, keep2, step, unbias, e);
+  });
+}
+
+template <typename T>
+WIREGRAD_VECTOR_CLONES void sgdRange(T* __restrict value, const T* __restrict grad, int64_t n, T rate) {
   for (int64_t i = 0; i < n; i++) value[i] -= rate * grad[i];
 }
 
 template <typename T>
-void tanhForward(const T* __restrict x, T* __restrict y, int64_t n) {
-#pragma omp parallel for schedule(static) if (n >= kTranscendentalParallelFrom)
+void sgd(T* value, const T* grad, int64_t n, double lr) {
+  split(n, kUpdateParallelFrom, [&](int64_t b, int64_t e) { sgdRange(value + b, grad + b, e - b, static_cast<T>(lr)); });
+}
+
+template <typename T>
+WIREGRAD_VECTOR_CLONES void tanhRange(const T* __restrict x, T* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] = tanhOf(x[i]);
 }
 
 template <typename T>
-void sigmoidForward(const T* __restrict x, T* __restrict y, int64_t n) {
-#pragma omp parallel for schedule(static) if (n >= kTranscendentalParallelFrom)
+void tanhForward(const T* x, T* y, int64_t n) {
+  split(n, kTranscendentalParallelFrom, [&](int64_t b, int64_t e) { tanhRange(x + b, y + b, e - b); });
+}
+
+template <typename T>
+WIREGRAD_VECTOR_CLONES void sigmoidRange(const T* __restrict x, T* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] = sigmoid(x[i]);
+}
+
+template <typename T>
+void sigmoidForward(const T* x, T* y, int64_t n) {
+  split(n, kTranscendentalParallelFrom, [&](int64_t b, int64_t e) { sigmoidRange(x + b, y + b, e - b); });
 }
 
 // e^−|x| ≤ 1: nothing overflows, and log1p keeps the tail exact when it is tiny.
@@ -141,19 +163,25 @@ double bceSum(const T* x, const T* t, int64_t n) {
 }
 
 template <typename T>
-void bceBackward(const T* __restrict x, const T* __restrict t, T* __restrict dx, int64_t n, double k) {
-  const T scale = static_cast<T>(k);
-#pragma omp parallel for schedule(static) if (n >= kTranscendentalParallelFrom)
+WIREGRAD_VECTOR_CLONES void bceBackwardRange(const T* __restrict x, const T* __restrict t, T* __restrict dx, int64_t n, T scale) {
   for (int64_t i = 0; i < n; i++) dx[i] = scale * (sigmoid(x[i]) - t[i]);
 }
 
-// One multiply and one add per element, rounded separately (no FMA under -std=c++17): with
+template <typename T>
+void bceBackward(const T* x, const T* t, T* dx, int64_t n, double k) {
+  split(n, kTranscendentalParallelFrom, [&](int64_t b, int64_t e) { bceBackwardRange(x + b, t + b, dx + b, e - b, static_cast<T>(k)); });
+}
+
+// One multiply and one add per element, rounded separately (no FMA under -ffp-contract=off): with
 // alpha = 1 the multiply is exact, so y + x has the bits of the TypeScript loop.
 template <typename T>
-void axpy(const T* __restrict x, T* __restrict y, int64_t n, double alpha) {
-  const T a = static_cast<T>(alpha);
-#pragma omp parallel for schedule(static) if (n >= kUpdateParallelFrom)
+WIREGRAD_VECTOR_CLONES void axpyRange(const T* __restrict x, T* __restrict y, int64_t n, T a) {
   for (int64_t i = 0; i < n; i++) y[i] += a * x[i];
+}
+
+template <typename T>
+void axpy(const T* x, T* y, int64_t n, double alpha) {
+  split(n, kUpdateParallelFrom, [&](int64_t b, int64_t e) { axpyRange(x + b, y + b, e - b, static_cast<T>(alpha)); });
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 // tests/native.fastmath.test.ts). Exact at the ends: exp(−∞) = 0, exp(+∞) = +∞ (overflow past
 // 88.72), tanh(±∞) = ±1 (reached at |x| ≈ 9), tanh(±0) = ±0, NaN stays NaN. Subnormal exp
 // results are rounded once, like expf's.
-// Only the float kernels use these; double keeps glibc's exp and tanh.
+// The double exp is the twin of exp64 in src/tensor/fastmath.ts (see there for the method and
+// its accuracy): the same IEEE-754 operations in the same order, so the same bits. It relies on
+// -ffp-contract=off (binding.gyp): a fused a·b + c would round differently from V8.
 #ifndef WIREGRAD_FASTMATH_H
 #define WIREGRAD_FASTMATH_H
 
@@ -110,6 +112,59 @@ inline float tanh(float x) {
   const float s = pow2(v.kBits);
   const float m = s * expm1Reduced(v.r) + (s - 1.0f);
   return floatOf((bitsOf(-m / (m + 2.0f)) & ~kSign) | (bits & kSign) | nanBits(magnitude));
+}
+
+// The double exp, operation for operation exp64 in src/tensor/fastmath.ts, whose comment
+// explains the method; the constants are spelled as there.
+constexpr double kLog2e64 = 1.4426950408889634;
+constexpr double kRound64 = 6755399441055744.0;  // 1.5·2^52
+constexpr double kLn2Hi64 = 0.6931471803691238;
+constexpr double kLn2Lo64 = 1.9082149292705877e-10;
+constexpr double kQ9 = 2.5100375832561234e-8, kQ8 = 2.7620075879983367e-7, kQ7 = 2.7557268480310024e-6,
+                 kQ6 = 2.4801521322368692e-5, kQ5 = 0.00019841269863040545, kQ4 = 0.0013888888917196719,
+                 kQ3 = 0.008333333333330065, kQ2 = 0.041666666666624164, kQ1 = 0.16666666666666669,
+                 kQ0 = 0.5000000000000001;
+constexpr double kExpClamp64 = 746.0;
+constexpr uint64_t kPow2Bias64 = 1076;  // |k| ≤ 1076 for |x| ≤ 746
+
+inline uint64_t bitsOf(double f) {
+  uint64_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+inline double doubleOf(uint64_t u) {
+  double f;
+  std::memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+// 2^n for n + 1023 = biased in [1, 2046], built in the exponent bits.
+inline double pow2Biased(uint64_t biased) { return doubleOf(biased << 52); }
+
+// The two float compares are selects (min and max), the NaN test a blend: the loops vectorise.
+// j = k + 1076 is read from the rounded sum's low bits; 2^⌊k/2⌋ = 2^((j >> 1) − 538) and
+// 2^(k − ⌊k/2⌋) = 2^(j − (j >> 1) − 538), both with exponents in [−538, 538].
+inline double exp(double x) {
+  const double high = x < kExpClamp64 ? x : kExpClamp64;
+  const double clamped = high > -kExpClamp64 ? high : -kExpClamp64;
+  const double shifted = clamped * kLog2e64 + kRound64;
+  const double k = shifted - kRound64;
+  const double r = (clamped - k * kLn2Hi64) - k * kLn2Lo64;
+  const double q = ((((((((kQ9 * r + kQ8) * r + kQ7) * r + kQ6) * r + kQ5) * r + kQ4) * r + kQ3) * r + kQ2) * r + kQ1) * r + kQ0;
+  const uint64_t j = bitsOf(shifted) - bitsOf(kRound64) + kPow2Bias64;
+  const uint64_t half = j >> 1;
+  const double e = ((1 + (r + (r * r) * q)) * pow2Biased(half + 1023 - 538)) * pow2Biased(j - half + 1023 - 538);
+  return x == x ? e : x;
+}
+
+// σ(x) = 1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x) below: no intermediate overflows. The two
+// branches are one division whose numerator is selected, so the loops vectorise; sigmoidOf in
+// src/ops/sigmoid.ts computes the same operations.
+template <typename T>
+inline T sigmoid(T x) {
+  const T e = exp(-std::fabs(x));
+  return (x >= 0 ? T(1) : e) / (1 + e);
 }
 
 }  // namespace fastmath

@@ -1,6 +1,7 @@
 // The fused LSTM cell update, forward and backward, parallel over the batch rows. It mirrors
 // lstmCellTs in src/ops/lstm-cell.ts operation for operation. float64 arrays are computed in
-// double, so they match the twin to rounding; float32 arrays in float, as their products are,
+// double, so they match the twin to rounding (σ bit for bit: fastmath.h's double exp is the
+// twin's; tanh is glibc's against V8's); float32 arrays in float, as their products are,
 // with fastmath.h's exp and tanh (within 2 ulps): the update loop vectorises, and the results
 // stay within a few float32 roundings of the twin, which computes in double and rounds.
 // Rows are independent (no sum across the batch), so any thread count gives the same bits.
@@ -11,6 +12,7 @@
 #include <cstdint>
 
 #include "args.h"
+#include "clones.h"
 #include "fastmath.h"
 
 namespace wiregrad {
@@ -48,28 +50,17 @@ struct Call {
   }
 };
 
-// σ in two branches so that no intermediate overflows (sigmoidOf in src/ops/sigmoid.ts).
-inline double sigmoid(double x) {
-  if (x >= 0) return 1 / (1 + std::exp(-x));
-  const double e = std::exp(x);
-  return e / (1 + e);
-}
-
-// The same two branches as one division whose numerator is selected: no branch, so the loop
-// vectorises.
-inline float sigmoid(float x) {
-  const float e = fastmath::exp(-std::fabs(x));
-  return (x >= 0 ? 1.0f : e) / (1 + e);
-}
+using fastmath::sigmoid;
 
 inline double tanhOf(double x) { return std::tanh(x); }
 inline float tanhOf(float x) { return fastmath::tanh(x); }
 
 // One batch row. A function of its own so that the row pointers are __restrict and h a plain
 // argument: in the OpenMP body they would be read through the shared-variable block, which the
-// stores might alias, and the float loop would not vectorise.
+// stores might alias, and the loop would not vectorise; and so that it can be cloned for wide
+// vectors (clones.h).
 template <typename T>
-void forwardRow(const T* __restrict zr, const T* __restrict cr, T* __restrict ar, T* __restrict tr, T* __restrict yr, int64_t h) {
+WIREGRAD_VECTOR_CLONES void forwardRow(const T* __restrict zr, const T* __restrict cr, T* __restrict ar, T* __restrict tr, T* __restrict yr, int64_t h) {
   for (int64_t j = 0; j < h; j++) {
     const T i = ar[j] = sigmoid(zr[j]);
     const T f = ar[h + j] = sigmoid(zr[h + j]);
@@ -89,27 +80,25 @@ void forward(const T* z, const T* c, T* act, T* tc, T* y, int64_t m, int64_t h) 
 }
 
 template <typename T>
+WIREGRAD_VECTOR_CLONES void backwardRow(const T* __restrict gr, const T* __restrict cr, const T* __restrict ar, const T* __restrict tr,
+                                        T* __restrict dzr, T* __restrict dcr, int64_t h) {
+  for (int64_t j = 0; j < h; j++) {
+    const T i = ar[j], f = ar[h + j], g = ar[2 * h + j], o = ar[3 * h + j];
+    const T t = tr[j];
+    const T gh = gr[j];
+    const T dcNew = gr[h + j] + gh * o * (1 - t * t);
+    dzr[j] = dcNew * g * (i * (1 - i));
+    dzr[h + j] = dcNew * cr[j] * (f * (1 - f));
+    dzr[2 * h + j] = dcNew * i * (1 - g * g);
+    dzr[3 * h + j] = gh * t * (o * (1 - o));
+    dcr[j] = dcNew * f;
+  }
+}
+
+template <typename T>
 void backward(const T* gy, const T* c, const T* act, const T* tc, T* dz, T* dc, int64_t m, int64_t h) {
 #pragma omp parallel for schedule(static) if (m * h >= kParallelFrom)
-  for (int64_t r = 0; r < m; r++) {
-    const T* gr = gy + r * 2 * h;
-    const T* cr = c + r * h;
-    const T* ar = act + r * 4 * h;
-    const T* tr = tc + r * h;
-    T* dzr = dz + r * 4 * h;
-    T* dcr = dc + r * h;
-    for (int64_t j = 0; j < h; j++) {
-      const T i = ar[j], f = ar[h + j], g = ar[2 * h + j], o = ar[3 * h + j];
-      const T t = tr[j];
-      const T gh = gr[j];
-      const T dcNew = gr[h + j] + gh * o * (1 - t * t);
-      dzr[j] = dcNew * g * (i * (1 - i));
-      dzr[h + j] = dcNew * cr[j] * (f * (1 - f));
-      dzr[2 * h + j] = dcNew * i * (1 - g * g);
-      dzr[3 * h + j] = gh * t * (o * (1 - o));
-      dcr[j] = dcNew * f;
-    }
-  }
+  for (int64_t r = 0; r < m; r++) backwardRow(gy + r * 2 * h, c + r * h, act + r * 4 * h, tc + r * h, dz + r * 4 * h, dc + r * h, h);
 }
 
 }  // namespace

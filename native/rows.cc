@@ -1,8 +1,8 @@
 // Row broadcasts, for Float32Array (in float) and Float64Array (in double). Both give the bits
 // of their TypeScript twins: a + (−1)·b is a − b exactly, 1·b is b, and the column sums add the
-// rows in the twin's order, one rounding per add (no FMA under -std=c++17, no reassociation
+// rows in the twin's order, one rounding per add (no FMA under -ffp-contract=off, no reassociation
 // without -ffast-math). The inner loops run along a row, so they vectorise without reordering
-// any sum. One thread: the bias arrays are a few hundred KB at most and bound by memory.
+// any sum, and are cloned for wide vectors (clones.h). One thread: the bias arrays are a few hundred KB at most and bound by memory.
 // Every argument is checked (args.h) before any array is touched.
 #include "rows.h"
 
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "args.h"
+#include "clones.h"
 
 namespace wiregrad {
 
@@ -37,7 +38,7 @@ bool rowsOf(const Args& args, const FloatArray* arrays, int matrix, int row) {
 }
 
 template <typename T>
-void addRow(const T* __restrict a, const T* __restrict row, T* __restrict y, int64_t m, int64_t n, T sign) {
+WIREGRAD_VECTOR_CLONES void addRow(const T* __restrict a, const T* __restrict row, T* __restrict y, int64_t m, int64_t n, T sign) {
   for (int64_t i = 0; i < m; i++) {
     const T* ar = a + i * n;
     T* yr = y + i * n;
@@ -46,7 +47,7 @@ void addRow(const T* __restrict a, const T* __restrict row, T* __restrict y, int
 }
 
 template <typename T>
-void sumRows(const T* __restrict g, T* __restrict out, int64_t m, int64_t n, T sign) {
+WIREGRAD_VECTOR_CLONES void sumRows(const T* __restrict g, T* __restrict out, int64_t m, int64_t n, T sign) {
   for (int64_t j = 0; j < n; j++) out[j] = 0;
   for (int64_t i = 0; i < m; i++) {
     const T* gr = g + i * n;
