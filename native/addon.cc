@@ -29,6 +29,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "sgdUpdate", wiregrad::SgdUpdate);
   Export(env, exports, "tanhForward", wiregrad::TanhForward);
   Export(env, exports, "sigmoidForward", wiregrad::SigmoidForward);
+  Export(env, exports, "sigmoidBackward", wiregrad::SigmoidBackward);
   Export(env, exports, "bceWithLogitsForward", wiregrad::BceWithLogitsForward);
   Export(env, exports, "bceWithLogitsBackward", wiregrad::BceWithLogitsBackward);
   Export(env, exports, "axpy", wiregrad::Axpy);

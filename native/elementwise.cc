@@ -142,6 +142,21 @@ void sigmoidForward(const T* x, T* y, int64_t n) {
   split(n, kTranscendentalParallelFrom, [&](int64_t b, int64_t e) { sigmoidRange(x + b, y + b, e - b); });
 }
 
+// In double for float arrays too, rounded once at the store, as the twin computes: the same bits.
+template <typename T>
+WIREGRAD_VECTOR_CLONES void sigmoidBackwardRange(const T* __restrict y, const T* __restrict g, T* __restrict dx, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    const double yi = y[i];
+    dx[i] = static_cast<T>(static_cast<double>(g[i]) * yi * (1 - yi));
+  }
+}
+
+// A few flops per element like the updates, so their threshold for threads.
+template <typename T>
+void sigmoidBackward(const T* y, const T* g, T* dx, int64_t n) {
+  split(n, kUpdateParallelFrom, [&](int64_t b, int64_t e) { sigmoidBackwardRange(y + b, g + b, dx + b, e - b); });
+}
+
 // e^−|x| ≤ 1: nothing overflows, and log1p keeps the tail exact when it is tiny.
 template <typename T>
 double bceSum(const T* x, const T* t, int64_t n) {
@@ -224,6 +239,16 @@ napi_value SigmoidForward(napi_env env, napi_callback_info info) {
   if (!call.read(info)) return nullptr;
   if (call.isFloat()) sigmoidForward(call.array<float>(0), call.array<float>(1), call.n());
   else sigmoidForward(call.array<double>(0), call.array<double>(1), call.n());
+  return nullptr;
+}
+
+napi_value SigmoidBackward(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"y", "g", "dx"};
+  static const bool written[] = {false, false, true};
+  Call call{env, "sigmoidBackward", names, 3, 0, written, {}, {}};
+  if (!call.read(info)) return nullptr;
+  if (call.isFloat()) sigmoidBackward(call.array<float>(0), call.array<float>(1), call.array<float>(2), call.n());
+  else sigmoidBackward(call.array<double>(0), call.array<double>(1), call.array<double>(2), call.n());
   return nullptr;
 }
 

@@ -20,6 +20,9 @@ napi_value TanhForward(napi_env env, napi_callback_info info);
 // sigmoidForward(x, y): y = σ(x), in the two overflow-free branches.
 napi_value SigmoidForward(napi_env env, napi_callback_info info);
 
+// sigmoidBackward(y, g, dx): dx = g ⊙ y ⊙ (1 − y), from σ's output y.
+napi_value SigmoidBackward(napi_env env, napi_callback_info info);
+
 // bceWithLogitsForward(x, t) → Σ max(x, 0) − x·t + log1p(e^−|x|), accumulated in double.
 napi_value BceWithLogitsForward(napi_env env, napi_callback_info info);
 

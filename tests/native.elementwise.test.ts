@@ -9,12 +9,12 @@ import { ElementwiseKernels } from '../src/backend/native';
 import { adamUpdateTs } from '../src/optim/adam';
 import { sgdUpdateTs } from '../src/optim/sgd';
 import { tanhForwardTs } from '../src/ops/tanh';
-import { sigmoidForwardTs } from '../src/ops/sigmoid';
+import { sigmoidBackwardTs, sigmoidForwardTs } from '../src/ops/sigmoid';
 import { bceWithLogitsBackwardTs, bceWithLogitsSumTs } from '../src/losses/bce-with-logits';
 import { FloatArray } from '../src/tensor/matrix';
 import { addonTried, filled } from './helpers';
 
-const names = ['adamUpdate', 'sgdUpdate', 'tanhForward', 'sigmoidForward', 'bceWithLogitsForward', 'bceWithLogitsBackward'] as const;
+const names = ['adamUpdate', 'sgdUpdate', 'tanhForward', 'sigmoidForward', 'sigmoidBackward', 'bceWithLogitsForward', 'bceWithLogitsBackward'] as const;
 const load = loadNative();
 const addon = load.addon as unknown as (Partial<ElementwiseKernels> & Record<string, unknown>) | null;
 const missing = names.filter((n) => typeof addon?.[n] !== 'function');
@@ -117,6 +117,22 @@ const sizes = [5, 300, 40000];
             expect([where, worstRelative(bn, bw, 0.25) <= 1e-6]).toEqual([where, true]);
             expect([where, Math.abs(sumNative - sumTs) / sumTs <= 1e-6]).toEqual([where, true]);
           }
+        }
+      }
+    }
+  });
+
+  it("σ backward: the twin's bits in float64 and float32 (both compute in double), on one thread and two", () => {
+    for (const threads of [1, 2]) {
+      setThreads(threads);
+      for (const n of sizes) {
+        for (const dtype of ['float64', 'float32'] as const) {
+          const rng = new Rng(200 + n);
+          const [y, g] = [filled(rng, n, dtype, 0, 1), filled(rng, n, dtype, -3, 3)];
+          const [want, got] = [filled(rng, n, dtype, NaN, NaN), filled(rng, n, dtype, NaN, NaN)];
+          sigmoidBackwardTs(y, g, want);
+          native!.sigmoidBackward(y, g, got);
+          expect([dtype, n, threads, worstUlps(got, want)]).toEqual([dtype, n, threads, 0]);
         }
       }
     }

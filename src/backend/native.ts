@@ -110,6 +110,7 @@ export interface ElementwiseKernels {
   sgdUpdate(value: FloatArray, grad: FloatArray, lr: number): void;
   tanhForward(x: FloatArray, y: FloatArray): void;
   sigmoidForward(x: FloatArray, y: FloatArray): void;
+  sigmoidBackward(y: FloatArray, g: FloatArray, dx: FloatArray): void;
   bceWithLogitsForward(x: FloatArray, t: FloatArray): number;
   bceWithLogitsBackward(x: FloatArray, t: FloatArray, dx: FloatArray, k: number): void;
   axpy(x: FloatArray, y: FloatArray, alpha: number): void;
