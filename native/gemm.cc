@@ -152,12 +152,13 @@ bool overlaps(const Operand<T>& x, const Operand<T>& y) {
 }
 
 #ifdef WIREGRAD_OPENBLAS
-// OpenBLAS 0.3.21 (SkylakeX kernels, 1 thread) runs a float64 A·Bᵀ with k ≥ 32 about twice as
-// fast per multiply-add while m·n ≤ 1024 as above it: 10×128×64 takes 5.9 µs whole and 3.0 µs as
-// two 10×64 column strips. Measured over m 1–64, n 72–256, k 16–128: strips of at most 1024/m
-// columns pay from m·n > 1024 with m ≤ 32; below k = 32, for wider m, and in float32 they do not.
+// OpenBLAS 0.3.21 (SkylakeX kernels, 1 thread) runs A·Bᵀ with m ≤ 16 and k ≥ 32 two to three
+// times faster per multiply-add while m·n ≤ 1024 than above it: 10×128×64 in float64 takes 5.9 µs
+// whole and 2.9 µs as two 10×64 column strips (float32: 3.6 and 1.6 µs). Measured over m 1–64,
+// n 72–256, k 16–128: strips of at most 1024/m columns pay in that range; below k = 32 and for
+// m ≤ 9 they cost a little, for m ≥ 32 they lose or win by shape.
 constexpr int64_t kStripArea = 1024;
-constexpr int64_t kStripMaxRows = 32;
+constexpr int64_t kStripMaxRows = 16;
 constexpr int64_t kStripMinDepth = 32;
 constexpr int64_t kStripMaxProduct = 1 << 20;  // the largest m·n·k measured; beyond it BLAS's threads may pay
 
@@ -170,21 +171,23 @@ int64_t stripColumns(bool transA, bool transB, int64_t m, int64_t n, int64_t k) 
   return (n + strips - 1) / strips;
 }
 
-void blasGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t lda,
-              const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-              static_cast<int>(n), static_cast<int>(k), alpha, a, static_cast<int>(lda), b, static_cast<int>(ldb), beta, c,
-              static_cast<int>(ldc));
-}
-
-void blasGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, double alpha, const double* a, int64_t lda,
-              const double* b, int64_t ldb, double beta, double* c, int64_t ldc) {
-  // op(B) = Bᵀ: the columns j0.. of op(B) are the rows j0.. of B
-  const int64_t width = stripColumns(transA, transB, m, n, k);
-  for (int64_t j0 = 0; j0 < n; j0 += width) {
-    cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, static_cast<int>(m),
-                static_cast<int>(std::min(width, n - j0)), static_cast<int>(k), alpha, a, static_cast<int>(lda),
-                b + j0 * ldb, static_cast<int>(ldb), beta, c + j0, static_cast<int>(ldc));
+template <typename T>
+void blasGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t lda, const T* b,
+              int64_t ldb, T beta, T* c, int64_t ldc) {
+  const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
+  const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
+  const int width = static_cast<int>(stripColumns(transA, transB, m, n, k));
+  const int im = static_cast<int>(m), in = static_cast<int>(n), ik = static_cast<int>(k);
+  const int ila = static_cast<int>(lda), ilb = static_cast<int>(ldb), ilc = static_cast<int>(ldc);
+  // a strip takes columns j0.. of op(B), which are rows j0.. of B when op(B) = Bᵀ
+  for (int j0 = 0; j0 < in; j0 += width) {
+    const int cols = std::min(width, in - j0);
+    const T* bj = b + (transB ? static_cast<int64_t>(j0) * ldb : j0);
+    if constexpr (sizeof(T) == 4) {
+      cblas_sgemm(CblasRowMajor, ta, tb, im, cols, ik, alpha, a, ila, bj, ilb, beta, c + j0, ilc);
+    } else {
+      cblas_dgemm(CblasRowMajor, ta, tb, im, cols, ik, alpha, a, ila, bj, ilb, beta, c + j0, ilc);
+    }
   }
 }
 #endif
