@@ -152,19 +152,20 @@ bool overlaps(const Operand<T>& x, const Operand<T>& y) {
 }
 
 #ifdef WIREGRAD_OPENBLAS
-// OpenBLAS 0.3.21 (SkylakeX kernels, 1 thread) runs A·Bᵀ with m ≤ 16 and k ≥ 32 two to three
-// times faster per multiply-add while m·n ≤ 1024 than above it: 10×128×64 in float64 takes 5.9 µs
-// whole and 2.9 µs as two 10×64 column strips (float32: 3.6 and 1.6 µs). Measured over m 1–64,
-// n 72–256, k 16–128: strips of at most 1024/m columns pay in that range; below k = 32 and for
-// m ≤ 9 they cost a little, for m ≥ 32 they lose or win by shape.
+// OpenBLAS 0.3.21 (SkylakeX kernels, 1 thread) runs A·Bᵀ with 10 ≤ m ≤ 16 and k ≥ 32 two to
+// three times faster per multiply-add while m·n ≤ 1024 than above it: 10×128×64 in float64 takes
+// 5.9 µs whole and 2.9 µs as two 10×64 column strips (float32: 3.6 and 1.6 µs). Measured over
+// m 1–64, n 72–256, k 16–128: strips of at most 1024/m columns pay in that range; below k = 32
+// and for m ≤ 9 they cost up to 20%, for m ≥ 20 they lose or win by shape.
 constexpr int64_t kStripArea = 1024;
+constexpr int64_t kStripMinRows = 10;
 constexpr int64_t kStripMaxRows = 16;
 constexpr int64_t kStripMinDepth = 32;
 constexpr int64_t kStripMaxProduct = 1 << 20;  // the largest m·n·k measured; beyond it BLAS's threads may pay
 
 // Columns per strip of a product that goes in strips, else n (one call).
 int64_t stripColumns(bool transA, bool transB, int64_t m, int64_t n, int64_t k) {
-  if (transA || !transB || m > kStripMaxRows || k < kStripMinDepth || m * n <= kStripArea || m * n * k > kStripMaxProduct) {
+  if (transA || !transB || m < kStripMinRows || m > kStripMaxRows || k < kStripMinDepth || m * n <= kStripArea || m * n * k > kStripMaxProduct) {
     return n;
   }
   const int64_t strips = (m * n + kStripArea - 1) / kStripArea;

@@ -10,11 +10,11 @@ import { addonTried } from './helpers';
 const load = loadNative();
 const addon = load.addon;
 
-// [m, n, k]: inside the rule (several strips, an uneven last strip, a single-row A), then just
-// outside each bound: m·n = 1024, k = 31, m = 17, m·n·k > 2^20
+// [m, n, k]: inside the rule (two strips, uneven strips, many strips), then just outside each
+// bound: m·n ≤ 1024, k = 31, m = 9, m = 17, m·n·k > 2^20
 const SHAPES: [number, number, number][] = [
-  [10, 128, 64], [10, 129, 32], [16, 257, 33], [1, 1025, 32], [3, 700, 64],
-  [8, 128, 64], [10, 128, 31], [17, 128, 64], [16, 1000, 66],
+  [10, 128, 64], [10, 129, 32], [16, 257, 33], [12, 700, 64],
+  [12, 85, 64], [10, 128, 31], [9, 256, 64], [17, 128, 64], [16, 1000, 66],
 ];
 const CASES = (['float64', 'float32'] as const).flatMap((dtype) => SHAPES.map(([m, n, k]) => [dtype, m, n, k] as const));
 
