@@ -1,8 +1,8 @@
 // Elementwise hot loops, each for Float32Array (computed in float: fastmath.h's exp and tanh,
 // which vectorise, and log1pf) and
 // Float64Array (computed in double, operation for operation as the TypeScript twin, so that a
-// loop of + − × ÷ √ gives the twin's bits, and so does σ through fastmath.h's double exp;
-// tanh and the BCE sum's exp and log1p are glibc's, V8's are fdlibm's: the two may differ in
+// loop of + − × ÷ √ gives the twin's bits, and so do σ and tanh through fastmath.h's double exp
+// and tanh; the BCE sum's exp and log1p are glibc's, V8's are fdlibm's: the two may differ in
 // the last place). -ffp-contract=off (binding.gyp) keeps GCC from fusing a·b + c into an FMA,
 // which would change the bits of the optimizer updates.
 // Elements are independent, so any thread count gives the same bits; the BCE sum adds fixed
@@ -73,8 +73,7 @@ struct Call {
 
 using fastmath::sigmoid;
 
-inline double tanhOf(double x) { return std::tanh(x); }
-inline float tanhOf(float x) { return fastmath::tanh(x); }
+using fastmath::tanh;
 
 // Runs range(begin, end) over [0, n): on the calling thread below parallelFrom, else one static
 // block per thread. The loops are in the range functions, which are WIREGRAD_VECTOR_CLONES
@@ -124,7 +123,7 @@ void sgd(T* value, const T* grad, int64_t n, double lr) {
 
 template <typename T>
 WIREGRAD_VECTOR_CLONES void tanhRange(const T* __restrict x, T* __restrict y, int64_t n) {
-  for (int64_t i = 0; i < n; i++) y[i] = tanhOf(x[i]);
+  for (int64_t i = 0; i < n; i++) y[i] = tanh(x[i]);
 }
 
 template <typename T>

@@ -5,9 +5,9 @@
 // tests/native.fastmath.test.ts). Exact at the ends: exp(−∞) = 0, exp(+∞) = +∞ (overflow past
 // 88.72), tanh(±∞) = ±1 (reached at |x| ≈ 9), tanh(±0) = ±0, NaN stays NaN. Subnormal exp
 // results are rounded once, like expf's.
-// The double exp is the twin of exp64 in src/tensor/fastmath.ts (see there for the method and
-// its accuracy): the same IEEE-754 operations in the same order, so the same bits. It relies on
-// -ffp-contract=off (binding.gyp): a fused a·b + c would round differently from V8.
+// The double exp and tanh are the twins of exp64 and tanh64 in src/tensor/fastmath.ts (see
+// there for the method and the accuracy): the same IEEE-754 operations in the same order, so the
+// same bits. That relies on -ffp-contract=off (binding.gyp): a fused a·b + c rounds once.
 #ifndef WIREGRAD_FASTMATH_H
 #define WIREGRAD_FASTMATH_H
 
@@ -142,7 +142,13 @@ inline double doubleOf(uint64_t u) {
 // 2^n for n + 1023 = biased in [1, 2046], built in the exponent bits.
 inline double pow2Biased(uint64_t biased) { return doubleOf(biased << 52); }
 
-// The two float compares are selects (min and max), the NaN test a blend: the loops vectorise.
+// e^r − 1 for |r| ≤ ln2/2 as r + r²·q(r) (expm1Reduced in src/tensor/fastmath.ts).
+inline double expm1Reduced(double r) {
+  const double q = ((((((((kQ9 * r + kQ8) * r + kQ7) * r + kQ6) * r + kQ5) * r + kQ4) * r + kQ3) * r + kQ2) * r + kQ1) * r + kQ0;
+  return r + (r * r) * q;
+}
+
+// The float compares are selects (min and max), the NaN test a blend: the loops vectorise.
 // j = k + 1076 is read from the rounded sum's low bits; 2^⌊k/2⌋ = 2^((j >> 1) − 538) and
 // 2^(k − ⌊k/2⌋) = 2^(j − (j >> 1) − 538), both with exponents in [−538, 538].
 inline double exp(double x) {
@@ -151,11 +157,27 @@ inline double exp(double x) {
   const double shifted = clamped * kLog2e64 + kRound64;
   const double k = shifted - kRound64;
   const double r = (clamped - k * kLn2Hi64) - k * kLn2Lo64;
-  const double q = ((((((((kQ9 * r + kQ8) * r + kQ7) * r + kQ6) * r + kQ5) * r + kQ4) * r + kQ3) * r + kQ2) * r + kQ1) * r + kQ0;
   const uint64_t j = bitsOf(shifted) - bitsOf(kRound64) + kPow2Bias64;
   const uint64_t half = j >> 1;
-  const double e = ((1 + (r + (r * r) * q)) * pow2Biased(half + 1023 - 538)) * pow2Biased(j - half + 1023 - 538);
+  const double e = ((1 + expm1Reduced(r)) * pow2Biased(half + 1023 - 538)) * pow2Biased(j - half + 1023 - 538);
   return x == x ? e : x;
+}
+
+// tanh, operation for operation tanh64 in src/tensor/fastmath.ts (see there): |x| clamped to
+// 19.5, so k ∈ [−56, 0] and 2^k = 2^(k + 1023 − 1023) is built in the exponent bits.
+constexpr double kTanhClamp64 = 19.5;
+
+inline double tanh(double x) {
+  const double a = std::fabs(x);
+  const double clamped = a < kTanhClamp64 ? a : kTanhClamp64;
+  const double y = -2 * clamped;
+  const double shifted = y * kLog2e64 + kRound64;
+  const double k = shifted - kRound64;
+  const double r = (y - k * kLn2Hi64) - k * kLn2Lo64;
+  const double s = pow2Biased(bitsOf(shifted) - bitsOf(kRound64) + 1023);
+  const double m = s * expm1Reduced(r) + (s - 1);
+  const double t = -m / (m + 2);
+  return x == x ? std::copysign(t, x) : x;
 }
 
 // σ(x) = 1/(1 + e^−x) for x ≥ 0, e^x/(1 + e^x) below: no intermediate overflows. The two

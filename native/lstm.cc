@@ -1,7 +1,7 @@
 // The fused LSTM cell update, forward and backward, parallel over the batch rows. It mirrors
 // lstmCellTs in src/ops/lstm-cell.ts operation for operation. float64 arrays are computed in
-// double, so they match the twin to rounding (σ bit for bit: fastmath.h's double exp is the
-// twin's; tanh is glibc's against V8's); float32 arrays in float, as their products are,
+// double, so they match the twin bit for bit (fastmath.h's double σ and tanh are the twin's);
+// float32 arrays in float, as their products are,
 // with fastmath.h's exp and tanh (within 2 ulps): the update loop vectorises, and the results
 // stay within a few float32 roundings of the twin, which computes in double and rounds.
 // Rows are independent (no sum across the batch), so any thread count gives the same bits.
@@ -52,8 +52,7 @@ struct Call {
 
 using fastmath::sigmoid;
 
-inline double tanhOf(double x) { return std::tanh(x); }
-inline float tanhOf(float x) { return fastmath::tanh(x); }
+using fastmath::tanh;
 
 // One batch row. A function of its own so that the row pointers are __restrict and h a plain
 // argument: in the OpenMP body they would be read through the shared-variable block, which the
@@ -64,19 +63,31 @@ WIREGRAD_VECTOR_CLONES void forwardRow(const T* __restrict zr, const T* __restri
   for (int64_t j = 0; j < h; j++) {
     const T i = ar[j] = sigmoid(zr[j]);
     const T f = ar[h + j] = sigmoid(zr[h + j]);
-    const T g = ar[2 * h + j] = tanhOf(zr[2 * h + j]);
+    const T g = ar[2 * h + j] = tanh(zr[2 * h + j]);
     const T o = ar[3 * h + j] = sigmoid(zr[3 * h + j]);
     const T cNew = f * cr[j] + i * g;
-    const T t = tr[j] = tanhOf(cNew);
+    const T t = tr[j] = tanh(cNew);
     yr[j] = o * t;
     yr[h + j] = cNew;
   }
 }
 
+// Runs row(r) for the m rows: in a static OpenMP loop from kParallelFrom cells, else on the
+// calling thread without entering a region (an `if (false)` region still costs a microsecond,
+// more than a small cell's whole update).
+template <typename Row>
+void rows(int64_t m, int64_t h, Row row) {
+  if (m * h < kParallelFrom) {
+    for (int64_t r = 0; r < m; r++) row(r);
+    return;
+  }
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < m; r++) row(r);
+}
+
 template <typename T>
 void forward(const T* z, const T* c, T* act, T* tc, T* y, int64_t m, int64_t h) {
-#pragma omp parallel for schedule(static) if (m * h >= kParallelFrom)
-  for (int64_t r = 0; r < m; r++) forwardRow(z + r * 4 * h, c + r * h, act + r * 4 * h, tc + r * h, y + r * 2 * h, h);
+  rows(m, h, [&](int64_t r) { forwardRow(z + r * 4 * h, c + r * h, act + r * 4 * h, tc + r * h, y + r * 2 * h, h); });
 }
 
 template <typename T>
@@ -97,8 +108,7 @@ WIREGRAD_VECTOR_CLONES void backwardRow(const T* __restrict gr, const T* __restr
 
 template <typename T>
 void backward(const T* gy, const T* c, const T* act, const T* tc, T* dz, T* dc, int64_t m, int64_t h) {
-#pragma omp parallel for schedule(static) if (m * h >= kParallelFrom)
-  for (int64_t r = 0; r < m; r++) backwardRow(gy + r * 2 * h, c + r * h, act + r * 4 * h, tc + r * h, dz + r * 4 * h, dc + r * h, h);
+  rows(m, h, [&](int64_t r) { backwardRow(gy + r * 2 * h, c + r * h, act + r * 4 * h, tc + r * h, dz + r * 4 * h, dc + r * h, h); });
 }
 
 }  // namespace

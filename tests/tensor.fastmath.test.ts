@@ -1,13 +1,15 @@
-// exp64 (src/tensor/fastmath.ts) against Math.exp: a bound in ulps over millions of inputs across
-// the whole range where e^x is neither 0 nor ∞ (subnormal results included), and exact values
-// at the ends. Its bits against the addon's twin are held in tests/native.exp64.test.ts.
+// exp64 and tanh64 (src/tensor/fastmath.ts) against Math.exp and Math.tanh: a bound in ulps over
+// millions of inputs across the whole range where e^x is neither 0 nor ∞ (subnormal results
+// included) and where tanh bends, and exact values at the ends. Their bits against the addon's
+// twins are held in tests/native.fastmath64.test.ts.
 import { Rng } from '../src';
 import { filled } from './helpers';
 import { sigmoidOf } from '../src/ops/sigmoid';
-import { exp64 } from '../src/tensor/fastmath';
+import { exp64, tanh64 } from '../src/tensor/fastmath';
 
-// The documented bound (src/tensor/fastmath.ts).
+// The documented bounds (src/tensor/fastmath.ts).
 const EXP_ULPS = 1;
+const TANH_ULPS = 3;
 
 const pair = new Float64Array(2);
 const words = new Uint32Array(pair.buffer);
@@ -81,5 +83,19 @@ describe('exp64', () => {
       0.5, 0.5, 1, 0, 1, 0, NaN,
     ]);
     expect(sigmoidOf(-745)).toBe(5e-324);
+  });
+
+  it(`tanh64 within ${TANH_ULPS} ulps of Math.tanh over a million inputs, exact at the ends`, () => {
+    const rng = new Rng(66);
+    let w = 0;
+    for (const [n, lo, hi] of [[400_000, -25, 25], [400_000, -1, 1], [200_000, -1e-4, 1e-4]] as const) {
+      const x = filled(rng, n, 'float64', lo, hi);
+      for (let i = 0; i < n; i++) w = Math.max(w, ulps(Math.abs(tanh64(x[i])), Math.abs(Math.tanh(x[i]))));
+    }
+    expect(w).toBeLessThanOrEqual(TANH_ULPS);
+    expect(w).toBeGreaterThan(0);
+    const ends = [0, -0, 1e-300, -1e-300, 5e-324, 19.1, -19.1, 30, -1e300, Infinity, -Infinity, NaN];
+    expect(ends.map(tanh64)).toEqual([0, -0, 1e-300, -1e-300, 5e-324, 1, -1, 1, -1, 1, -1, NaN]);
+    expect([Object.is(tanh64(0), 0), Object.is(tanh64(-0), -0)]).toEqual([true, true]);
   });
 });

@@ -1,5 +1,6 @@
 import { elementwiseKernel, ElementwiseKernels } from '../backend/native';
 import type { Node } from '../graph/node';
+import { tanh64 } from '../tensor/fastmath';
 import { OpKind } from './op';
 
 /**
@@ -9,19 +10,19 @@ import { OpKind } from './op';
 const NATIVE_TANH_FROM = 16;
 
 /**
- * y = tanh(x): the twin of the addon's kernel. Only float32 goes to the addon (a vectorised tanh within 2 ulps, native/fastmath.h); glibc's
- * float64 tanh differs from V8's by up to 3 ulps, and float64 results stay the same with and
- * without the addon.
+ * y = tanh(x): the twin of the addon's kernel. float64 gives the same bits on both sides (tanh64
+ * and its twin in native/fastmath.h); float32 runs in float in the addon (a vectorised tanh
+ * within 2 ulps of the float64 value rounded).
  */
 export const tanhForwardTs: ElementwiseKernels['tanhForward'] = (x, y) => {
-  for (let i = 0; i < y.length; i++) y[i] = Math.tanh(x[i]);
+  for (let i = 0; i < y.length; i++) y[i] = tanh64(x[i]);
 };
 
 /**
  * y = tanh(x)
  * dx = g ⊙ (1 − y²)
- * Math.tanh saturates to ±1 for large |x|; the Scala original computed (e^x − e^−x)/(e^x + e^−x),
- * which is Inf/Inf = NaN past |x| ≈ 710. Forward runs in the addon from NATIVE_TANH_FROM float32 values up.
+ * tanh64 saturates to ±1 for large |x|; the Scala original computed (e^x − e^−x)/(e^x + e^−x),
+ * which is Inf/Inf = NaN past |x| ≈ 710. Forward runs in the addon from NATIVE_TANH_FROM values up.
  */
 export const Tanh: OpKind = {
   kind: 'Tanh',
@@ -29,7 +30,7 @@ export const Tanh: OpKind = {
   math: ['y = tanh(x)', 'dx = g ⊙ (1 − y²)'],
   shape: ([x]) => x,
   forward({ inputs: [x], out }) {
-    const native = out.dtype === 'float32' && out.size >= NATIVE_TANH_FROM ? elementwiseKernel('tanhForward') : null;
+    const native = out.size >= NATIVE_TANH_FROM ? elementwiseKernel('tanhForward') : null;
     (native ?? tanhForwardTs)(x.data, out.data);
   },
   backward({ out }, g, [dx]) {

@@ -28,10 +28,38 @@ export function exp64(x: number): number {
   const clamped = high > -746 ? high : -746;
   const k = clamped * LOG2E + ROUND - ROUND;
   const r = clamped - k * LN2_HI - k * LN2_LO;
-  const q = ((((((((Q9 * r + Q8) * r + Q7) * r + Q6) * r + Q5) * r + Q4) * r + Q3) * r + Q2) * r + Q1) * r + Q0;
   const j = k + POW2_BIAS;
-  const e = (1 + (r + r * r * q)) * POW2_HALF[j] * POW2_REST[j];
+  const e = (1 + expm1Reduced(r)) * POW2_HALF[j] * POW2_REST[j];
   return x === x ? e : x;
+}
+
+/**
+ * tanh(x) in float64 from exp64's reduction and polynomial, written twice like exp64: here and
+ * as fastmath::tanh(double) in native/fastmath.h, with the same bits. Within 3 ulps of
+ * Math.tanh (tests/tensor.fastmath.test.ts), as close as glibc's tanh is to V8's.
+ *
+ * tanh|x| = −m / (m + 2) with m = e^(−2|x|) − 1 in (−1, 0]: the denominator is in (1, 2], so no
+ * difference cancels, and m = 2^k·(e^r − 1) + (2^k − 1), whose second term is exact, keeps the
+ * low bits of small |x| (there k = 0 and r = −2|x|). |x| is clamped to 19.5: tanh rounds to 1
+ * from |x| ≈ 19.06 on, and 2^k ≥ 2^−56 stays normal. The sign of x is put back last, so
+ * tanh(−0) = −0; NaN stays NaN.
+ */
+export function tanh64(x: number): number {
+  const a = Math.abs(x);
+  const clamped = a < 19.5 ? a : 19.5; // NaN too, given back at the end
+  const y = -2 * clamped;
+  const k = y * LOG2E + ROUND - ROUND;
+  const r = y - k * LN2_HI - k * LN2_LO;
+  const s = POW2_NEGATIVE[0 - k]; // not −k: k = +0 would index by −0, which V8 loads slowly
+  const m = s * expm1Reduced(r) + (s - 1);
+  const t = -m / (m + 2);
+  return x > 0 ? t : x < 0 ? -t : x;
+}
+
+/** e^r − 1 for |r| ≤ ln2/2 as r + r²·q(r): tiny r keeps its bits. */
+function expm1Reduced(r: number): number {
+  const q = ((((((((Q9 * r + Q8) * r + Q7) * r + Q6) * r + Q5) * r + Q4) * r + Q3) * r + Q2) * r + Q1) * r + Q0;
+  return r + r * r * q;
 }
 
 // The constants are written digit for digit as in native/fastmath.h: both parse them to the same doubles.
@@ -49,6 +77,9 @@ const Q3 = 0.008333333333330065;
 const Q2 = 0.041666666666624164;
 const Q1 = 0.16666666666666669;
 const Q0 = 0.5000000000000001;
+
+/** 2^−n for tanh64's k = −n ∈ [−56, 0]. */
+const POW2_NEGATIVE = Float64Array.from({ length: 57 }, (_, n) => 2 ** -n);
 
 /** |k| ≤ 1076 for |x| ≤ 746: the tables hold k = −1076 … 1076 at k + 1076. */
 const POW2_BIAS = 1076;
