@@ -48,8 +48,13 @@ export class BackwardPlan {
   readonly arrived: Uint8Array;
   /** Per active node: 1 once it has passed its sum on. */
   readonly done: Uint8Array;
-  /** Active nodes whose wait list is complete, not yet distributed (a stack). */
-  readonly ready: number[] = [];
+  /**
+   * Active nodes whose wait list is complete, not yet distributed: a stack of `readyCount`
+   * entries. A node gets ready at most once per pass, so one slot per active node suffices, and
+   * emptying it allocates nothing (an array cut to length 0 gives up its storage).
+   */
+  readonly ready: Int32Array;
+  readyCount = 0;
 
   constructor(readonly root: Node, forwardOrder: readonly Node[]) {
     const needsGrad = new Set<Node>();
@@ -107,6 +112,7 @@ export class BackwardPlan {
     this.pending = new Int32Array(this.active.length);
     this.arrived = new Uint8Array(this.edgeTarget.length);
     this.done = new Uint8Array(this.active.length);
+    this.ready = new Int32Array(this.active.length);
   }
 }
 
@@ -124,9 +130,9 @@ export class BackwardPass {
     plan.pending.set(plan.waitCount);
     plan.arrived.fill(0);
     plan.done.fill(0);
-    plan.ready.length = 0;
+    plan.readyCount = 0;
     // every recording node, not only this pass's: a node this pass misses must not show the last pass's gradients
-    for (const n of graph.recorders) n.received.clear();
+    if (graph.recorders.size > 0) for (const n of graph.recorders) n.received.clear();
     this.deliverEdge(plan.seedEdge, seed ?? plan.ones, false);
     for (const { p, source, edge } of plan.injections) {
       const n = plan.active[p];
@@ -153,8 +159,8 @@ export class BackwardPass {
   /** Lets every node whose wait list is complete pass its sum on, until none is left. */
   run(): void {
     this.checkCurrent('run');
-    const { ready } = this.plan;
-    while (ready.length > 0) this.distribute(ready.pop() as number);
+    const { plan } = this;
+    while (plan.readyCount > 0) this.distribute(plan.ready[--plan.readyCount]);
   }
 
   /** Throws if some node is still waiting: names the node and the edges that never delivered. */
@@ -216,7 +222,7 @@ export class BackwardPass {
       copy.data.set(g.data);
       node.received.set(name, copy);
     }
-    if (--plan.pending[p] === 0) plan.ready.push(p);
+    if (--plan.pending[p] === 0) plan.ready[plan.readyCount++] = p;
   }
 
   private distribute(p: number): void {
