@@ -28,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "adamUpdate", wiregrad::AdamUpdate);
   Export(env, exports, "sgdUpdate", wiregrad::SgdUpdate);
   Export(env, exports, "tanhForward", wiregrad::TanhForward);
+  Export(env, exports, "tanhBackward", wiregrad::TanhBackward);
   Export(env, exports, "sigmoidForward", wiregrad::SigmoidForward);
   Export(env, exports, "sigmoidBackward", wiregrad::SigmoidBackward);
   Export(env, exports, "bceWithLogitsForward", wiregrad::BceWithLogitsForward);

@@ -131,6 +131,21 @@ void tanhForward(const T* x, T* y, int64_t n) {
   split(n, kTranscendentalParallelFrom, [&](int64_t b, int64_t e) { tanhRange(x + b, y + b, e - b); });
 }
 
+// In double for float arrays too, rounded once at the store, as the twin computes: the same bits.
+template <typename T>
+WIREGRAD_VECTOR_CLONES void tanhBackwardRange(const T* __restrict y, const T* __restrict g, T* __restrict dx, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    const double yi = y[i];
+    dx[i] = static_cast<T>(static_cast<double>(g[i]) * (1 - yi * yi));
+  }
+}
+
+// A few flops per element like the updates, so their threshold for threads.
+template <typename T>
+void tanhBackward(const T* y, const T* g, T* dx, int64_t n) {
+  split(n, kUpdateParallelFrom, [&](int64_t b, int64_t e) { tanhBackwardRange(y + b, g + b, dx + b, e - b); });
+}
+
 template <typename T>
 WIREGRAD_VECTOR_CLONES void sigmoidRange(const T* __restrict x, T* __restrict y, int64_t n) {
   for (int64_t i = 0; i < n; i++) y[i] = sigmoid(x[i]);
@@ -228,6 +243,16 @@ napi_value TanhForward(napi_env env, napi_callback_info info) {
   if (!call.read(info)) return nullptr;
   if (call.isFloat()) tanhForward(call.array<float>(0), call.array<float>(1), call.n());
   else tanhForward(call.array<double>(0), call.array<double>(1), call.n());
+  return nullptr;
+}
+
+napi_value TanhBackward(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"y", "g", "dx"};
+  static const bool written[] = {false, false, true};
+  Call call{env, "tanhBackward", names, 3, 0, written, {}, {}};
+  if (!call.read(info)) return nullptr;
+  if (call.isFloat()) tanhBackward(call.array<float>(0), call.array<float>(1), call.array<float>(2), call.n());
+  else tanhBackward(call.array<double>(0), call.array<double>(1), call.array<double>(2), call.n());
   return nullptr;
 }
 

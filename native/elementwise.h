@@ -17,6 +17,9 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info);
 // tanhForward(x, y): y = tanh(x).
 napi_value TanhForward(napi_env env, napi_callback_info info);
 
+// tanhBackward(y, g, dx): dx = g ⊙ (1 − y²), from tanh's output y.
+napi_value TanhBackward(napi_env env, napi_callback_info info);
+
 // sigmoidForward(x, y): y = σ(x), in the two overflow-free branches.
 napi_value SigmoidForward(napi_env env, napi_callback_info info);
 

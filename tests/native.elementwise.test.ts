@@ -8,13 +8,13 @@ import { Adam, bceWithLogits, Graph, init, loadNative, Rng, setThreads, sigmoid,
 import { ElementwiseKernels } from '../src/backend/native';
 import { adamUpdateTs } from '../src/optim/adam';
 import { sgdUpdateTs } from '../src/optim/sgd';
-import { tanhForwardTs } from '../src/ops/tanh';
+import { tanhBackwardTs, tanhForwardTs } from '../src/ops/tanh';
 import { sigmoidBackwardTs, sigmoidForwardTs } from '../src/ops/sigmoid';
 import { bceWithLogitsBackwardTs, bceWithLogitsSumTs } from '../src/losses/bce-with-logits';
 import { FloatArray } from '../src/tensor/matrix';
 import { addonTried, filled } from './helpers';
 
-const names = ['adamUpdate', 'sgdUpdate', 'tanhForward', 'sigmoidForward', 'sigmoidBackward', 'bceWithLogitsForward', 'bceWithLogitsBackward'] as const;
+const names = ['adamUpdate', 'sgdUpdate', 'tanhForward', 'tanhBackward', 'sigmoidForward', 'sigmoidBackward', 'bceWithLogitsForward', 'bceWithLogitsBackward'] as const;
 const load = loadNative();
 const addon = load.addon as unknown as (Partial<ElementwiseKernels> & Record<string, unknown>) | null;
 const missing = names.filter((n) => typeof addon?.[n] !== 'function');
@@ -122,7 +122,7 @@ const sizes = [5, 300, 40000];
     }
   });
 
-  it("σ backward: the twin's bits in float64 and float32 (both compute in double), on one thread and two", () => {
+  it("σ and tanh backward: the twins' bits in float64 and float32 (both compute in double), on one thread and two", () => {
     for (const threads of [1, 2]) {
       setThreads(threads);
       for (const n of sizes) {
@@ -132,7 +132,10 @@ const sizes = [5, 300, 40000];
           const [want, got] = [filled(rng, n, dtype, NaN, NaN), filled(rng, n, dtype, NaN, NaN)];
           sigmoidBackwardTs(y, g, want);
           native!.sigmoidBackward(y, g, got);
-          expect([dtype, n, threads, worstUlps(got, want)]).toEqual([dtype, n, threads, 0]);
+          expect(['σ', dtype, n, threads, worstUlps(got, want)]).toEqual(['σ', dtype, n, threads, 0]);
+          tanhBackwardTs(y, g, want);
+          native!.tanhBackward(y, g, got);
+          expect(['tanh', dtype, n, threads, worstUlps(got, want)]).toEqual(['tanh', dtype, n, threads, 0]);
         }
       }
     }

@@ -109,6 +109,7 @@ export interface ElementwiseKernels {
   adamUpdate(value: FloatArray, grad: FloatArray, m: FloatArray, v: FloatArray, stepSize: number, unbias2: number, beta1: number, beta2: number, eps: number): void;
   sgdUpdate(value: FloatArray, grad: FloatArray, lr: number): void;
   tanhForward(x: FloatArray, y: FloatArray): void;
+  tanhBackward(y: FloatArray, g: FloatArray, dx: FloatArray): void;
   sigmoidForward(x: FloatArray, y: FloatArray): void;
   sigmoidBackward(y: FloatArray, g: FloatArray, dx: FloatArray): void;
   bceWithLogitsForward(x: FloatArray, t: FloatArray): number;
