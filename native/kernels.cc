@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "clones.h"
+
 namespace wiregrad {
 
 namespace {
@@ -43,6 +45,52 @@ void packB(bool transB, const T* b, int64_t ldb, int64_t p0, int64_t depth, int6
       out[p * cols + j] = transB ? b[(j0 + j) * ldb + p0 + p] : b[(p0 + p) * ldb + j0 + j];
 }
 
+// One tile of C (rows×cols from row i0, column j0): scaled by beta, then every KC-deep panel of
+// alpha·op(A)·op(B) added. Outside the OpenMP region so that its clones (clones.h) are the ones
+// that run; every clone performs the same operations per element, so results do not depend on
+// the CPU.
+template <typename T>
+WIREGRAD_VECTOR_CLONES void tile(bool transA, bool transB, int64_t k, T alpha, const T* a, int64_t lda, const T* b,
+                                 int64_t ldb, T beta, T* c, int64_t ldc, int64_t i0, int64_t rows, int64_t j0, int64_t cols,
+                                 T* __restrict pa, T* __restrict pb) {
+  T* ct = c + i0 * ldc + j0;
+  scaleTile(rows, cols, beta, ct, ldc);
+  if (alpha == T(0)) return;
+  for (int64_t p0 = 0; p0 < k; p0 += KC) {
+    const int64_t depth = std::min(KC, k - p0);
+    packA(transA, a, lda, i0, rows, p0, depth, alpha, pa);
+    packB(transB, b, ldb, p0, depth, j0, cols, pb);
+    int64_t i = 0;
+    // four rows of C per pass: each loaded row of B feeds four accumulating rows
+    for (; i + 4 <= rows; i += 4) {
+      T *c0 = ct + i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+      const T* ar = pa + i * depth;
+      for (int64_t p = 0; p < depth; p++) {
+        const T a0 = ar[p], a1 = ar[depth + p], a2 = ar[2 * depth + p], a3 = ar[3 * depth + p];
+        const T* brow = pb + p * cols;
+#pragma omp simd
+        for (int64_t j = 0; j < cols; j++) {
+          const T bj = brow[j];
+          c0[j] += a0 * bj;
+          c1[j] += a1 * bj;
+          c2[j] += a2 * bj;
+          c3[j] += a3 * bj;
+        }
+      }
+    }
+    for (; i < rows; i++) {
+      T* crow = ct + i * ldc;
+      const T* arow = pa + i * depth;
+      for (int64_t p = 0; p < depth; p++) {
+        const T av = arow[p];
+        const T* brow = pb + p * cols;
+#pragma omp simd
+        for (int64_t j = 0; j < cols; j++) crow[j] += av * brow[j];
+      }
+    }
+  }
+}
+
 }  // namespace
 
 template <typename T>
@@ -60,43 +108,8 @@ void ownGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, T alpha,
 #pragma omp for schedule(dynamic)
     for (int64_t t = 0; t < tiles; t++) {
       const int64_t i0 = (t / tilesJ) * MC, j0 = (t % tilesJ) * NC;
-      const int64_t rows = std::min(MC, m - i0), cols = std::min(NC, n - j0);
-      T* ct = c + i0 * ldc + j0;
-      scaleTile(rows, cols, beta, ct, ldc);
-      if (alpha == T(0)) continue;
-      for (int64_t p0 = 0; p0 < k; p0 += KC) {
-        const int64_t depth = std::min(KC, k - p0);
-        packA(transA, a, lda, i0, rows, p0, depth, alpha, pa.data());
-        packB(transB, b, ldb, p0, depth, j0, cols, pb.data());
-        int64_t i = 0;
-        // four rows of C per pass: each loaded row of B feeds four accumulating rows
-        for (; i + 4 <= rows; i += 4) {
-          T *c0 = ct + i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
-          const T* ar = pa.data() + i * depth;
-          for (int64_t p = 0; p < depth; p++) {
-            const T a0 = ar[p], a1 = ar[depth + p], a2 = ar[2 * depth + p], a3 = ar[3 * depth + p];
-            const T* brow = pb.data() + p * cols;
-#pragma omp simd
-            for (int64_t j = 0; j < cols; j++) {
-              const T bj = brow[j];
-              c0[j] += a0 * bj;
-              c1[j] += a1 * bj;
-              c2[j] += a2 * bj;
-              c3[j] += a3 * bj;
-            }
-          }
-        }
-        for (; i < rows; i++) {
-          T* crow = ct + i * ldc;
-          const T* arow = pa.data() + i * depth;
-          for (int64_t p = 0; p < depth; p++) {
-            const T av = arow[p];
-            const T* brow = pb.data() + p * cols;
-#pragma omp simd
-            for (int64_t j = 0; j < cols; j++) crow[j] += av * brow[j];
-          }
-        }
-      }
+      tile(transA, transB, k, alpha, a, lda, b, ldb, beta, c, ldc, i0, std::min(MC, m - i0), j0, std::min(NC, n - j0),
+           pa.data(), pb.data());
     }
   }
 }
