@@ -171,20 +171,51 @@ void sigmoidBackward(const T* y, const T* g, T* dx, int64_t n) {
   split(n, kUpdateParallelFrom, [&](int64_t b, int64_t e) { sigmoidBackwardRange(y + b, g + b, dx + b, e - b); });
 }
 
-// e^−|x| ≤ 1: nothing overflows, and log1p keeps the tail exact when it is tiny.
+// One term max(x, 0) − x·t + log1p(e^−|x|): e^−|x| ≤ 1, so nothing overflows, and log1p keeps
+// the tail exact when it is tiny. float in fastmath's exp and log1p (which vectorise), double in
+// glibc's.
+inline double bceTerm(double v, double t) { return (v > 0 ? v : 0.0) - v * t + std::log1p(std::exp(-std::fabs(v))); }
+inline double bceTerm(float v, float t) { return (v > 0 ? v : 0.0f) - v * t + fastmath::log1pUnit(fastmath::exp(-std::fabs(v))); }
+
+// The sum of one block's terms in kLanes running sums, lane l taking the terms i ≡ l (mod kLanes),
+// then the lanes in order: a fixed order (the same bits on every CPU and thread count) whose
+// independent adds vectorise, where one running sum waits on every add before. The terms are
+// computed a chunk at a time first, in a loop of their own, which vectorises for float.
+constexpr int kLanes = 8;
+constexpr int64_t kChunk = 256;
+
+template <typename T>
+WIREGRAD_VECTOR_CLONES double bceBlock(const T* __restrict x, const T* __restrict t, int64_t n) {
+  double lanes[kLanes] = {};
+  double rest = 0;  // the last chunk's terms after its last whole group of kLanes
+  double terms[kChunk];
+  for (int64_t i = 0; i < n; i += kChunk) {
+    const int64_t m = std::min(kChunk, n - i);
+    for (int64_t j = 0; j < m; j++) terms[j] = bceTerm(x[i + j], t[i + j]);
+    int64_t j = 0;
+    for (; j + kLanes <= m; j += kLanes) {
+      for (int l = 0; l < kLanes; l++) lanes[l] += terms[j + l];
+    }
+    for (; j < m; j++) rest += terms[j];
+  }
+  double s = 0;
+  for (const double lane : lanes) s += lane;
+  return s + rest;
+}
+
 template <typename T>
 double bceSum(const T* x, const T* t, int64_t n) {
   const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
   std::vector<double> partial(static_cast<size_t>(blocks));
-#pragma omp parallel for schedule(static) if (n >= kTranscendentalParallelFrom)
-  for (int64_t b = 0; b < blocks; b++) {
-    const int64_t end = std::min(n, (b + 1) * kSumBlock);
-    double s = 0;
-    for (int64_t i = b * kSumBlock; i < end; i++) {
-      const T v = x[i];
-      s += (v > 0 ? v : T(0)) - v * t[i] + std::log1p(std::exp(-std::fabs(v)));
-    }
-    partial[static_cast<size_t>(b)] = s;
+  const auto block = [&](int64_t b) {
+    const int64_t begin = b * kSumBlock;
+    partial[static_cast<size_t>(b)] = bceBlock(x + begin, t + begin, std::min(n, begin + kSumBlock) - begin);
+  };
+  if (n < kTranscendentalParallelFrom) {
+    for (int64_t b = 0; b < blocks; b++) block(b);
+  } else {
+#pragma omp parallel for schedule(static)
+    for (int64_t b = 0; b < blocks; b++) block(b);
   }
   double s = 0;
   for (const double p : partial) s += p;

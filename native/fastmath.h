@@ -114,6 +114,23 @@ inline float tanh(float x) {
   return floatOf((bitsOf(-m / (m + 2.0f)) & ~kSign) | (bits & kSign) | nanBits(magnitude));
 }
 
+// log(1 + u) for u in [0, 1] (the tail e^−|x| of BCE with logits), in float, from
+// log(1 + f) = 2s·(1 + s²/3 + s⁴/5 + … + s¹⁰/11) with s = f/(2 + f): below 1/2 f = u, from 1/2 on
+// log(1 + u) = ln 2 + log(1 + f) with f = (u − 1)/2 in [−1/4, 0]. Both f are exact (the
+// subtraction by Sterbenz's lemma), so tiny u keep their bits; |s| ≤ 1/5 and the first omitted
+// term, s¹²/13, is below 0.01 ulp. The BCE tail log1p(e^−|x|) through fastmath's exp is within
+// 3 ulps of the double value rounded (tests/native.fastmath.test.ts); NaN stays NaN.
+constexpr float kLn2 = 0.693147180559945309f;
+
+inline float log1pUnit(float u) {
+  const bool upper = u >= 0.5f;
+  const float f = upper ? (u - 1.0f) * 0.5f : u;
+  const float twoS = (2.0f * f) / (2.0f + f);  // 2s in one rounding: a subnormal f is not halved first
+  const float z = (twoS * twoS) * 0.25f;
+  const float p = 1.0f + z * (1.0f / 3 + z * (1.0f / 5 + z * (1.0f / 7 + z * (1.0f / 9 + z * (1.0f / 11)))));
+  return (upper ? kLn2 : 0.0f) + twoS * p;
+}
+
 // The double exp, operation for operation exp64 in src/tensor/fastmath.ts, whose comment
 // explains the method; the constants are spelled as there.
 constexpr double kLog2e64 = 1.4426950408889634;

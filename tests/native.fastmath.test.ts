@@ -1,6 +1,7 @@
-// The addon's float32 tanh and σ (native/fastmath.h, in the elementwise kernels and the LSTM
-// cell) against Math.tanh and the float64 σ rounded to float32: a bound in float32 ulps over a
-// sweep of the whole float range, and exact values at ±0, saturation, ±∞ and NaN.
+// The addon's float32 tanh, σ and BCE tail log1p(e^−|x|) (native/fastmath.h, in the elementwise
+// kernels and the LSTM cell) against Math.tanh, the float64 σ and Math.log1p rounded to float32:
+// a bound in float32 ulps over a sweep of the whole float range, and exact values at ±0,
+// saturation, ±∞ and NaN.
 import { loadNative } from '../src';
 import { ElementwiseKernels } from '../src/backend/native';
 import { LstmCellKernel } from '../src/ops/lstm-cell';
@@ -12,12 +13,14 @@ const addon = load.addon as unknown as (Partial<ElementwiseKernels> & { lstmCell
 const tanhForward = addon?.tanhForward;
 const sigmoidForward = addon?.sigmoidForward;
 const lstmCellForward = addon?.lstmCellForward;
-const present = !!(tanhForward && sigmoidForward && lstmCellForward);
-if (!present) console.warn(`the native float32 tanh, σ or LSTM cell kernel is not in the addon, its tests skipped; addon load:\n${addonTried(load)}`);
+const bceWithLogitsForward = addon?.bceWithLogitsForward;
+const present = !!(tanhForward && sigmoidForward && lstmCellForward && bceWithLogitsForward);
+if (!present) console.warn(`the native float32 tanh, σ, BCE or LSTM cell kernel is not in the addon, its tests skipped; addon load:\n${addonTried(load)}`);
 
 // The documented bounds (native/fastmath.h).
 const TANH_ULPS = 2;
 const SIGMOID_ULPS = 2;
+const BCE_TAIL_ULPS = 3;
 
 const bits = new Int32Array(1);
 const asFloat = new Float32Array(bits.buffer);
@@ -89,6 +92,26 @@ const run = (kernel: (x: Float32Array, y: Float32Array) => void, x: Float32Array
     }
     const cNew = y.subarray(h);
     expect(worst(cNew, tc, Math.tanh).ulps <= TANH_ULPS).toBe(true);
+  });
+
+  it(`the BCE tail log1p(e^−|x|) within ${BCE_TAIL_ULPS} ulps over the float range`, () => {
+    // one value a call, t = 1 for x > 0 and 0 else: the sum is the one term x⁺ − x·t + log1p(e^−|x|) = log1p(e^−|x|)
+    const [x1, t1] = [new Float32Array(1), new Float32Array(1)];
+    const tail = (v: number): number => {
+      x1[0] = v;
+      t1[0] = v > 0 ? 1 : 0;
+      return bceWithLogitsForward!(x1, t1);
+    };
+    const finite = x.filter((v) => Number.isFinite(v));
+    let w = { ulps: 0, at: NaN };
+    for (const v of finite) {
+      const d = ulps(tail(v), Math.log1p(Math.exp(-Math.abs(v))));
+      if (d > w.ulps) w = { ulps: d, at: v };
+    }
+    expect([w.ulps <= BCE_TAIL_ULPS, w.at]).toEqual([true, w.at]);
+    expect(w.ulps).toBeGreaterThan(0);
+    // log1p(1) = ln 2; a tiny tail keeps its bits, the subnormal e^−100 included; NaN stays NaN
+    expect([tail(0), tail(-0), tail(-20), tail(-100), tail(NaN)]).toEqual([Math.fround(Math.LN2), Math.fround(Math.LN2), Math.fround(Math.exp(-20)), Math.fround(Math.exp(-100)), NaN]);
   });
 
   it('exact at the ends: ±0, saturation, ±∞, NaN', () => {
