@@ -6,10 +6,11 @@
 // and every clone performs the same IEEE-754 operations per element.
 // An OpenMP region's body is outlined into a function of its own, which the clones do not reach:
 // the cloned function must be the one with the loop, called from inside the region.
-// Elsewhere (another compiler, another CPU, no ifunc) the macro is empty: one baseline build.
+// Elsewhere (another compiler, GCC before 11, which lacks the x86-64-v3/v4 names, another CPU
+// family, no ifunc) the macro is empty: one baseline build.
 #pragma once
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11 && defined(__x86_64__) && defined(__ELF__)
 #define WIREGRAD_VECTOR_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 #else
 #define WIREGRAD_VECTOR_CLONES
