@@ -21,6 +21,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "dgemm", wiregrad::Dgemm);
   Export(env, exports, "setThreads", wiregrad::SetThreads);
   Export(env, exports, "info", wiregrad::Info);
+  Export(env, exports, "alignmentOffset", wiregrad::AlignmentOffset);
   Export(env, exports, "gridStepForward", wiregrad::GridStepForward);
   Export(env, exports, "gridStepBackward", wiregrad::GridStepBackward);
   Export(env, exports, "lstmCellForward", wiregrad::LstmCellForward);

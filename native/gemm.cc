@@ -266,6 +266,23 @@ napi_value Dgemm(napi_env env, napi_callback_info info) {
   return Gemm<double>(env, info, "dgemm", napi_float64_array, "Float64Array");
 }
 
+napi_value AlignmentOffset(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"buffer"};
+  Call call{{env, "alignmentOffset", names, {}}};
+  if (!call.args.read(info, 1)) return nullptr;
+  bool isBuffer = false;
+  void* data = nullptr;
+  size_t length = 0;
+  if (napi_is_arraybuffer(env, call.args.argv[0], &isBuffer) != napi_ok || !isBuffer ||
+      napi_get_arraybuffer_info(env, call.args.argv[0], &data, &length) != napi_ok) {
+    return call.args.fail(true, "buffer must be an ArrayBuffer, got " + typeName(env, call.args.argv[0])), nullptr;
+  }
+  constexpr uintptr_t kAlign = 64;
+  napi_value offset;
+  napi_create_uint32(env, static_cast<uint32_t>((kAlign - reinterpret_cast<uintptr_t>(data) % kAlign) % kAlign), &offset);
+  return offset;
+}
+
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"threads"};
   Call call{{env, "setThreads", names, {}}};

@@ -1,4 +1,5 @@
 import { BackendError, UsageError } from '../errors';
+import { arrayFor, DType, FloatArray } from '../tensor/matrix';
 import { Backend } from './backend';
 import { loadNative, NativeLoad, nativeBackendOf, setThreads, threadsFromEnv, threadsSetting } from './native';
 import { deferBackendChoice, setLargeBackend } from './select';
@@ -72,6 +73,26 @@ export function resolveBackend(): BackendResolution {
   }
   setLargeBackend(resolution.backend, resolution.threshold);
   return resolution;
+}
+
+/** The boundary graphStorage aligns to (native/gemm.cc, AlignmentOffset): a cache line, an AVX-512 vector. */
+const ALIGNMENT = 64;
+
+/**
+ * Storage for a graph's own buffers (node values and gradients): a typed array whose data starts
+ * on a 64-byte boundary, placed in a slightly larger buffer with the addon's help, unless
+ * WIREGRAD_BACKEND=ts or the addon cannot (then a plain typed array, which starts wherever malloc
+ * put it, 16-byte aligned). OpenBLAS's small products run up to 1.5× faster on aligned operands
+ * (measured, 1 thread: 10×64×128 takes 1.7 µs with B aligned, 2.6 µs with B 16 bytes past a
+ * boundary). Loads the addon, but chooses no backend: that stays with the first product.
+ */
+export function graphStorage(dtype: DType, length: number): FloatArray {
+  const offsetOf = process.env.WIREGRAD_BACKEND === 'ts' ? undefined : loadNative().addon?.alignmentOffset;
+  if (!offsetOf) return arrayFor(dtype, length);
+  const size = dtype === 'float32' ? 4 : 8;
+  const buffer = new ArrayBuffer(length * size + ALIGNMENT);
+  const at = offsetOf(buffer);
+  return dtype === 'float32' ? new Float32Array(buffer, at, length) : new Float64Array(buffer, at, length);
 }
 
 deferBackendChoice(resolveBackend);

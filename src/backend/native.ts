@@ -10,6 +10,8 @@ export interface NativeAddon {
   dgemm: GemmFn<Float64Array>;
   setThreads(threads: number): void;
   info(): NativeInfo;
+  /** Bytes from the start of `buffer` to its first 64-byte boundary; an addon built before it lacks it. */
+  alignmentOffset?(buffer: ArrayBuffer): number;
 }
 
 type GemmFn<T> = (

@@ -1,4 +1,5 @@
 import { DtypeError, NumericsError, ShapeError, WiringError } from '../errors';
+import { graphStorage } from '../backend/auto';
 import { AnyOpKind } from '../ops/op';
 import { Ref } from '../ops/ref';
 import { Tensor } from '../ops/tensor';
@@ -128,7 +129,8 @@ export class Graph {
       const why = typeof shape === 'string' ? shape : inputs.length === 0 ? `rows and cols must be positive integers, got ${String(shape[0])}×${String(shape[1])}` : `bad output shape ${String(shape)}`;
       throw new ShapeError(`${op.kind} '${name}': ${why} (${list || 'no inputs'})`);
     }
-    const node = new Node(this, this.nodes.length, op, name, role, inputs.slice(), attrs, shape, new Matrix(shape[0], shape[1], this.dtype));
+    const value = new Matrix(shape[0], shape[1], this.dtype, graphStorage(this.dtype, shape[0] * shape[1]));
+    const node = new Node(this, this.nodes.length, op, name, role, inputs.slice(), attrs, shape, value);
     this.nodes.push(node);
     this.byName.set(name, node);
     this.changed();
