@@ -12,6 +12,14 @@
 
 #if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 11 && defined(__x86_64__) && defined(__ELF__)
 #define WIREGRAD_VECTOR_CLONES __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+// The clone the loader picks on this CPU, by the same level names the resolver checks.
+inline const char* wiregradVectorClone() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("x86-64-v4")) return "x86-64-v4 (AVX-512)";
+  if (__builtin_cpu_supports("x86-64-v3")) return "x86-64-v3 (AVX2)";
+  return "baseline (SSE2)";
+}
 #else
 #define WIREGRAD_VECTOR_CLONES
+inline const char* wiregradVectorClone() { return "none: one baseline build"; }
 #endif

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "args.h"
+#include "clones.h"
 #include "kernels.h"
 
 #ifdef WIREGRAD_OPENBLAS
@@ -317,6 +318,7 @@ napi_value Info(napi_env env, napi_callback_info) {
   setNumber(env, obj, "ompThreads", ownThreads());
   setString(env, obj, "march", WIREGRAD_MARCH);
   setString(env, obj, "sanitizers", WIREGRAD_SANITIZERS);
+  setString(env, obj, "vectorClone", wiregradVectorClone());
   return obj;
 }
 

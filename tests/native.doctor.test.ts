@@ -12,6 +12,7 @@ const addon = loadNative().addon;
     for (const label of ['backend', 'addon', 'BLAS', 'OpenMP', 'threads', 'self-test']) expect(report.text).toMatch(new RegExp(`^${label}\\s`, 'm'));
     expect(report.text).toMatch(/^self-test\s+pass: \d+ random products/m);
     if (addon!.info().blasCore) expect(report.text).toMatch(/^BLAS kernel\s+\S+/m);
+    expect(report.text).toMatch(/^loops\s+vector clone (x86-64-v[34]|baseline|none)/m);
   });
 
   it('the self-test fails a backend that errs by 64 float64 ulps on one element of C', () => {

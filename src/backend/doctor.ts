@@ -105,6 +105,7 @@ export async function doctorReport(selfTestSeconds = 1): Promise<DoctorReport> {
     row('OpenMP', `yes (_OPENMP ${info.openmp}), ${info.ompThreads} thread${info.ompThreads === 1 ? '' : 's'} for own loops`);
     row('threads', threadsSetting() === null ? 'library default (set WIREGRAD_THREADS or setThreads(n))' : String(threadsSetting()));
     row('compiled', `${info.march ? `-march=${info.march}` : 'portable (no -march)'}${info.sanitizers ? `, -fsanitize=${info.sanitizers}` : ''}`);
+    if (info.vectorClone) row('loops', `vector clone ${info.vectorClone}`);
     const test = gemmSelfTest(nativeBackendOf(addon), selfTestSeconds);
     const verdict = test.failures.length === 0 ? 'pass' : `FAIL (${test.failures.length})`;
     row('self-test', `${verdict}: ${test.products} random products native vs the TS reference in ${test.seconds.toFixed(1)} s, worst error ${test.worstRatio.toFixed(3)}× the bound 2·k·u·|A||B|`);

@@ -33,6 +33,8 @@ export interface NativeInfo {
   ompThreads: number;
   march: string;
   sanitizers: string;
+  /** Which compiled clone of the hot elementwise loops this CPU runs (native/clones.h). */
+  vectorClone?: string;
 }
 
 export interface NativeLoad {
