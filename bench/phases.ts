@@ -5,7 +5,8 @@
 //   steps   the workload's own training steps, with the time inside gemm summed per step
 //   replay  that step's products replayed through wiregrad's matmul, on buffers of the recorded sizes
 //   C       the same products in C straight on OpenBLAS (bench/gemm-openblas.c replay)
-//   npm run bench:phases [-- --rounds 3 --workloads w2,w3,w4,w5 --threads 1,2 --quiet-wait 3]
+//   npm run bench:phases [-- --rounds 3 --workloads w2,w3,w4,w5 --threads 1,2 --quiet-wait 3 --retries 2]
+// A run during which other processes kept half a core or more busy is run again, at most --retries times.
 // writes bench/results/phases.json and phases.md.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -178,6 +179,8 @@ interface Run {
   round: number;
   quietBefore: { cores: number; waited: number };
   load: Load;
+  /** The load of the earlier attempts, discarded because other processes kept ≥ QUIET_CORES busy. */
+  disturbed: Load[];
   /** Seconds of GEMM per step: the median over the run's steps (steps) or batches (replay, C). */
   gemm: number;
   /** steps only: the median step and the median of each step's GEMM share. */
@@ -229,20 +232,23 @@ interface Options {
   workloads: Workload[];
   threads: number[];
   quietWait: number;
+  retries: number;
 }
 
 function options(argv: string[]): Options {
-  const o: Options = { rounds: 3, workloads: ['w2', 'w3', 'w4', 'w5'], threads: [1, 2], quietWait: 3 };
+  const o: Options = { rounds: 3, workloads: ['w2', 'w3', 'w4', 'w5'], threads: [1, 2], quietWait: 3, retries: 2 };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1] ?? ''];
     if (flag === '--rounds') o.rounds = Number(value);
     else if (flag === '--workloads') o.workloads = value.split(',') as Workload[];
     else if (flag === '--threads') o.threads = value.split(',').map(Number);
     else if (flag === '--quiet-wait') o.quietWait = Number(value);
-    else throw new Error(`unknown option ${flag} (--rounds N --workloads w2,w3,w4,w5 --threads 1,2 --quiet-wait S)`);
+    else if (flag === '--retries') o.retries = Number(value);
+    else throw new Error(`unknown option ${flag} (--rounds N --workloads w2,w3,w4,w5 --threads 1,2 --quiet-wait S --retries N)`);
   }
   for (const w of o.workloads) if (!(w in WORKLOADS)) throw new Error(`unknown workload '${w}' (w2, w3, w4, w5)`);
   if (!(o.rounds >= 1) || o.threads.some((t) => !(t >= 1))) throw new Error('--rounds and --threads take positive integers');
+  if (!(o.retries >= 0) || !(o.quietWait >= 0)) throw new Error('--retries and --quiet-wait take numbers ≥ 0');
   return o;
 }
 
@@ -265,8 +271,15 @@ function driver(o: Options): void {
       for (const threads of o.threads) {
         for (let i = 0; i < SYSTEMS.length; i++) {
           const system = SYSTEMS[(i + round) % SYSTEMS.length]; // round-robin, the order rotated each round
-          const { out, load, quietBefore } = spawnRun(command(system, w, threads, exe), threads, o.quietWait);
-          const run: Run = { workload: w, threads, system, round, quietBefore, load, gemm: 0, out };
+          // a run that other processes disturbed is run again (at most `retries` times); the last one counts
+          const disturbed: Load[] = [];
+          let attempt = spawnRun(command(system, w, threads, exe), threads, o.quietWait);
+          while (attempt.load.othersCores >= QUIET_CORES && disturbed.length < o.retries) {
+            disturbed.push(attempt.load);
+            attempt = spawnRun(command(system, w, threads, exe), threads, o.quietWait);
+          }
+          const { out, load, quietBefore } = attempt;
+          const run: Run = { workload: w, threads, system, round, quietBefore, load, disturbed, gemm: 0, out };
           if (system === 'steps') {
             const steps = out.stepSeconds as number[], gemm = out.gemmSeconds as number[];
             run.gemm = median(gemm);
@@ -282,7 +295,7 @@ function driver(o: Options): void {
             run.gemm = median(out.seconds as number[]);
           }
           runs.push(run);
-          say(`round ${round + 1} ${w} ${threads}t ${system}: GEMM ${(run.gemm * 1e3).toFixed(3)} ms/step${run.step ? ` of ${(run.step * 1e3).toFixed(3)}` : ''} (others ${load.othersCores} cores)`);
+          say(`round ${round + 1} ${w} ${threads}t ${system}${disturbed.length ? ` (attempt ${disturbed.length + 1})` : ''}: GEMM ${(run.gemm * 1e3).toFixed(3)} ms/step${run.step ? ` of ${(run.step * 1e3).toFixed(3)}` : ''} (others ${load.othersCores} cores)`);
         }
       }
     }
@@ -381,7 +394,8 @@ function summarise(o: Options, runs: Run[], recorded: Map<Workload, { step: Step
     }
   }
   const shapes = Object.fromEntries([...recorded].map(([w, { step, sameAsNext }]) => [w, { sameAsNextStep: sameAsNext, products: shapeSummary(step) }]));
-  return { started: started.toISOString(), finished: finished.toISOString(), machine: machine(), options: o, rows, shapes };
+  const discarded = runs.reduce((n, r) => n + r.disturbed.length, 0);
+  return { started: started.toISOString(), finished: finished.toISOString(), machine: machine(), options: o, discarded, rows, shapes };
 }
 
 /** The distinct products of a step with how many times each occurs, in order of first use. */
@@ -414,14 +428,14 @@ function markdown(r: ReturnType<typeof summarise>): string {
     '',
     `Run ${r.started} → ${r.finished} on ${m.cpu}, ${m.cores} cores, node ${m.node}; wiregrad at commit ${m.commit}. ` +
       `${r.options.rounds} round(s), the three systems of each workload and thread count interleaved, the order rotated every round; ` +
-      'a value is the median over rounds of the per-run median, min–max over rounds.',
+      'a value is the median over rounds of the per-run median, min–max over rounds. ' +
+      `A run during which other processes kept half a core or more busy was run again, at most ${r.options.retries} times, the last attempt counting (${r.discarded} runs discarded).`,
     '',
     '- **in-step**: time inside gemm during the workload\'s own training steps (`npm run bench` steps, per-step sums, median over steps);',
     '- **replay**: the products of one recorded steady-state step, in order, through wiregrad\'s `matmul` on buffers of the recorded sizes;',
     '- **C**: the same products in C straight on OpenBLAS (`bench/gemm-openblas.c replay`), the ceiling;',
     '- **C/x** = C time / wiregrad time: 0.9 or more meets the target "within 10% of the W1 ceiling";',
-    '- **excess/call** = (wiregrad − C) / products per step; **share** = in-step GEMM / step time.',
-    '',
+    '- **excess/call** = (wiregrad − C) / products per step; **share** = in-step GEMM / step time;',
     '- **quiet only**: C/in-step and C/replay from the runs during which other processes kept less than half a core busy (quiet runs of steps/replay/C).',
     '',
     '| workload | dtype | threads | products/step (addon + TS) | GFLOP/step | step ms | GEMM share | in-step ms | replay ms | C ms | C/in-step | C/replay | quiet only | GFLOPS in-step / replay / C | excess/call µs in-step / replay | others (cores) |',
