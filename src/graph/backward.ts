@@ -33,7 +33,12 @@ export class BackwardPlan {
   readonly pos = new Map<Node, number>();
   /** Per active node, per input slot: the edge index, or -1. */
   readonly slotEdge: Int32Array[] = [];
-  /** Per active node, per input slot: the buffer the op writes that slot's gradient into, or null. */
+  /**
+   * Per active node, per input slot: which of the input's scratch buffers the op writes that
+   * slot's gradient into (the rank of the slot among this consumer's slots into the same input).
+   */
+  readonly slotRank: Int32Array[] = [];
+  /** Per active node, per input slot: the buffers handed to the op's backward, chosen at each distribution. */
   readonly slotBuffers: (Matrix | null)[][] = [];
   /** Per active node: 1 when some input slot has an edge, so its op's backward has work to do. */
   readonly passesOn: Uint8Array;
@@ -88,6 +93,7 @@ export class BackwardPlan {
       this.pos.set(n, this.active.length);
       this.active.push(n);
       this.slotEdge.push(new Int32Array(n.inputs.length).fill(-1));
+      this.slotRank.push(new Int32Array(n.inputs.length));
       this.slotBuffers.push(n.inputs.map(() => null));
     }
     this.waitCount = new Int32Array(this.active.length);
@@ -100,15 +106,30 @@ export class BackwardPlan {
       return this.edgeTarget.length - 1;
     };
     this.seedEdge = addEdge(root, 'seed');
+    // Per input: how many consumers send to it, and the most slots one consumer points at it.
+    const consumers = new Map<Node, Set<Node>>();
+    const mostSlots = new Map<Node, number>();
     for (const e of edges) {
       const idx = addEdge(e.target, e.name);
-      const p = this.pos.get(e.consumer as Node) as number;
+      const c = e.consumer as Node;
+      const p = this.pos.get(c) as number;
       this.slotEdge[p][e.slot] = idx;
       this.passesOn[p] = 1;
-      // each consumer owns one buffer per slot, kept across steps and plans
-      const c = e.consumer as Node;
-      c.slotGrads[e.slot] ??= graphMatrix(e.target.rows, e.target.cols, e.target.value.dtype);
-      this.slotBuffers[p][e.slot] = c.slotGrads[e.slot];
+      let rank = 0;
+      for (let s = 0; s < e.slot; s++) if (this.slotEdge[p][s] >= 0 && c.inputs[s] === e.target) rank++;
+      this.slotRank[p][e.slot] = rank;
+      mostSlots.set(e.target, Math.max(mostSlots.get(e.target) ?? 0, rank + 1));
+      const seen = consumers.get(e.target) ?? new Set<Node>();
+      consumers.set(e.target, seen.add(c));
+    }
+    // A consumer's gradient for an input is read only by the delivery right after its backward,
+    // so every consumer of an input writes into the same few scratch buffers of that input, kept
+    // across steps and plans: a weight shared by twenty unrolled steps touches two buffers per
+    // pass instead of twenty. One more than a consumer's slots into it, when the sum of another
+    // consumer may sit in one of them (see distribute).
+    for (const [target, most] of mostSlots) {
+      const needed = most + ((consumers.get(target) as Set<Node>).size > 1 ? 1 : 0);
+      while (target.gradScratch.length < needed) target.gradScratch.push(graphMatrix(target.rows, target.cols, target.value.dtype));
     }
     this.active.forEach((n, p) => {
       for (const source of n.injections.keys()) this.injections.push({ p, source, edge: addEdge(n, source) });
@@ -187,9 +208,10 @@ export class BackwardPass {
   }
 
   /**
-   * Adds `g` to the sum of the edge's node. `handOver` says that `g` is a consumer's own slot
-   * buffer, written once per pass and read by nothing after this delivery: the first such
-   * gradient becomes the node's sum as it is, instead of being copied into the node's buffer.
+   * Adds `g` to the sum of the edge's node. `handOver` says that `g` is one of the node's scratch
+   * buffers, just written by a consumer and read by nothing after this delivery: the first such
+   * gradient becomes the node's sum as it is, instead of being copied into the node's buffer
+   * (later consumers then write into the other scratch buffers).
    * A gradient from outside (seed, injection, `deliver`) is always copied: its owner may reuse it.
    */
   private deliverEdge(edge: number, g: Matrix, handOver: boolean): void {
@@ -244,6 +266,15 @@ export class BackwardPass {
     if (node.stopped || !plan.passesOn[p]) return;
     const edges = plan.slotEdge[p];
     const buffers = plan.slotBuffers[p];
+    for (let s = 0; s < edges.length; s++) {
+      if (edges[s] < 0) continue;
+      const input = plan.active[plan.edgeTarget[edges[s]]];
+      // the first gradient an input received from a consumer became its sum: skip that buffer
+      const scratch = input.gradScratch;
+      const held = input.gradPass === this.id ? scratch.indexOf(input.gradSum as Matrix) : -1;
+      const rank = plan.slotRank[p][s];
+      buffers[s] = scratch[held >= 0 && held <= rank ? rank + 1 : rank];
+    }
     node.op.backward(node.ctx, g, buffers);
     for (let s = 0; s < edges.length; s++) if (edges[s] >= 0) this.deliverEdge(edges[s], buffers[s] as Matrix, true);
   }

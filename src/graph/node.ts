@@ -44,10 +44,11 @@ export class Node {
   /** @internal */ fedEpoch = -1;
   /** @internal This node's own sum buffer, for gradients that come from outside the graph (seed, injections). */
   gradBuffer: Matrix | null = null;
-  /** @internal Where the sum of the latest pass is: gradBuffer, or the first consumer's slot buffer handed over. */
+  /** @internal Where the sum of the latest pass is: gradBuffer, or the first consumer's gradient handed over. */
   gradSum: Matrix | null = null;
   /** @internal */ gradPass = -1;
-  /** @internal */ slotGrads: (Matrix | null)[] = [];
+  /** @internal The buffers this node's consumers write their gradients for it into, shared by all of them. */
+  readonly gradScratch: Matrix[] = [];
   /** @internal */ readonly ctx: OpContext<unknown>;
   private readonly scratchBuffers: Matrix[] = [];
   private readonly inputValues: Matrix[];
