@@ -1,6 +1,7 @@
 import { WiringError } from '../errors';
 import type { Node } from '../graph/node';
 import { Shape, shapeText } from '../tensor/matrix';
+import { copyBlock } from './columns';
 import { OpKind } from './op';
 
 /**
@@ -19,29 +20,19 @@ export const Concat: OpKind = {
     return [rows, xs.reduce((n, s) => n + s[1], 0)];
   },
   forward({ inputs, out }) {
-    const y = out.data;
-    const width = out.cols;
     let offset = 0;
     for (const x of inputs) {
-      const xd = x.data;
-      const { rows, cols } = x;
-      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) y[i * width + offset + j] = xd[i * cols + j];
+      copyBlock(x.data, 0, x.cols, out.data, offset, out.cols, x.rows, x.cols);
       offset += x.cols;
     }
   },
   backward({ inputs, out }, g, grads) {
-    const gd = g.data;
-    const width = out.cols;
     let offset = 0;
     for (let slot = 0; slot < inputs.length; slot++) {
       const x = inputs[slot];
       const dx = grads[slot];
-      const { rows, cols } = x;
-      if (dx) {
-        const d = dx.data;
-        for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) d[i * cols + j] = gd[i * width + offset + j];
-      }
-      offset += cols;
+      if (dx) copyBlock(g.data, offset, out.cols, dx.data, 0, x.cols, x.rows, x.cols);
+      offset += x.cols;
     }
   },
   test: {

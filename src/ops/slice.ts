@@ -1,5 +1,6 @@
 import type { Node } from '../graph/node';
 import { shapeText } from '../tensor/matrix';
+import { copyBlock } from './columns';
 import { OpKind } from './op';
 
 /**
@@ -15,20 +16,12 @@ export const Slice: OpKind<{ from: number; to: number }> = {
       ? [x[0], to - from]
       : `the column range [${from}, ${to}) must be non-empty integers within the ${x[1]} columns of x (${shapeText(x)})`,
   forward({ inputs: [x], out, attrs: { from } }) {
-    const y = out.data;
-    const xd = x.data;
-    const { rows, cols: xCols } = x;
-    const width = out.cols;
-    for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) y[i * width + j] = xd[i * xCols + from + j];
+    copyBlock(x.data, from, x.cols, out.data, 0, out.cols, x.rows, out.cols);
   },
   backward({ inputs: [x], out, attrs: { from } }, g, [dx]) {
     if (!dx) return;
-    const gd = g.data;
-    const d = dx.data;
-    const { rows, cols: xCols } = x;
-    const width = out.cols;
-    d.fill(0);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) d[i * xCols + from + j] = gd[i * width + j];
+    dx.data.fill(0);
+    copyBlock(g.data, 0, out.cols, dx.data, from, x.cols, x.rows, out.cols);
   },
   test: {
     // `to` ≥ 2 always, so the one-column input in badShapes is out of range whatever the sample
