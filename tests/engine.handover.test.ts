@@ -1,4 +1,4 @@
-import { Graph, Matrix, mul, sum, tanh } from '../src';
+import { add, Graph, Matrix, mul, sum, tanh } from '../src';
 
 // The engine sums into the first consumer's own gradient buffer instead of copying it, and keeps
 // each plan's pass state between passes. These tests pin what must not change because of that.
@@ -56,6 +56,33 @@ describe('gradient hand-over and reused pass state', () => {
       g.backward(second);
       expect(w.grad?.data[0]).toBeCloseTo(2 * Math.tanh(0.4) * dtanh(0.4), 15);
       expect(h.grad?.data[0]).toBeCloseTo(2 * Math.tanh(0.4), 15);
+    }
+  });
+});
+
+describe('consumers of one input sharing its gradient buffers', () => {
+  it('sums many consumers, double edges among them, and keeps every node’s sum readable after the pass', () => {
+    const g = new Graph();
+    const x = g.param('x', Matrix.from([[0.3, -0.8]]));
+    const xx = mul(x, x, 'xx'); // two edges from one consumer
+    const xxx = mul(xx, x, 'xxx'); // xx has two consumers: xxx and the sum below
+    const t = tanh(x, 't');
+    const both = mul(x, t, 'both'); // x and t again, from a consumer of both
+    x.recordGradients();
+    const root = sum(add(add(xx, xxx, 'p'), add(t, both, 'q'), 'pq'), 'all', 'root');
+    for (let pass = 0; pass < 3; pass++) {
+      g.backward(root);
+      [0.3, -0.8].forEach((v, i) => {
+        const th = Math.tanh(v);
+        // root = Σ x² + x³ + tanh x + x·tanh x
+        expect(x.grad?.data[i]).toBeCloseTo(2 * v + 3 * v * v + dtanh(v) + th + v * dtanh(v), 14);
+        expect(xx.grad?.data[i]).toBeCloseTo(1 + v, 15);
+        expect(t.grad?.data[i]).toBeCloseTo(1 + v, 15);
+        expect(x.received.get('xx#0')?.data[i]).toBeCloseTo((1 + v) * v, 15);
+        expect(x.received.get('xx#1')?.data[i]).toBeCloseTo((1 + v) * v, 15);
+        expect(x.received.get('xxx#1')?.data[i]).toBeCloseTo(v * v, 15);
+        expect(x.received.get('both#0')?.data[i]).toBeCloseTo(th, 15);
+      });
     }
   });
 });
