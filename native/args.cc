@@ -39,10 +39,9 @@ bool Args::read(napi_callback_info info, int expected) {
 }
 
 bool Args::floatArray(int i, FloatArray* out) const {
-  bool typed = false;
   size_t len = 0;
-  if (napi_is_typedarray(env, argv[i], &typed) != napi_ok || !typed ||
-      napi_get_typedarray_info(env, argv[i], &out->type, &len, &out->data, nullptr, nullptr) != napi_ok ||
+  // fails with napi_invalid_arg, throwing nothing, for anything that is not a typed array
+  if (napi_get_typedarray_info(env, argv[i], &out->type, &len, &out->data, nullptr, nullptr) != napi_ok ||
       (out->type != napi_float32_array && out->type != napi_float64_array)) {
     return fail(true, std::string(names[i]) + " must be a Float32Array or Float64Array");
   }

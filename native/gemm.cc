@@ -26,9 +26,13 @@ namespace {
 
 constexpr double kDimLimit = 2147483648.0;       // 2^31: CBLAS takes dimensions as 32-bit int
 constexpr double kOffsetLimit = 9007199254740992.0;  // 2^53: beyond it a JS number is not an exact index
-constexpr int kArgs = 16;
-const char* const kNames[kArgs] = {"transA", "transB", "m",      "n",   "k", "alpha", "a", "aOffset",
-                                   "lda",    "b",      "bOffset", "ldb", "beta", "c", "cOffset", "ldc"};
+// The arguments: the three arrays, then every number of the call packed in one Float64Array, so
+// that a call costs one typed-array read for them instead of one N-API call per number.
+constexpr int kArgs = 4;
+const char* const kNames[kArgs] = {"a", "b", "c", "scalars"};
+enum Scalar { kTransA, kTransB, kM, kN, kK, kAlpha, kAOffset, kLda, kBOffset, kLdb, kBeta, kCOffset, kLdc, kScalars };
+const char* const kScalarNames[kScalars] = {"transA",  "transB", "m",    "n",       "k",       "alpha", "aOffset",
+                                            "lda",     "bOffset", "ldb", "beta",    "cOffset", "ldc"};
 
 std::string typeName(napi_env env, napi_value v) {
   bool isTyped = false;
@@ -67,35 +71,61 @@ std::string numberText(double v) {
   return buf;
 }
 
-// GEMM's own checks: unlike the float kernels' they say what they got ("must be a boolean, got
-// string") and take the element type the function was called for.
+// GEMM's own checks: unlike the float kernels' they say what they got ("must be a Float64Array,
+// got string") and take the element type the function was called for.
 struct Call {
   Args args;
+  const double* scalars;
 
   std::string name(int i) const { return std::string(args.names[i]); }
-
-  bool boolean(int i, bool* out) const {
-    if (napi_get_value_bool(args.env, args.argv[i], out) == napi_ok) return true;
-    return args.fail(true, name(i) + " must be a boolean, got " + typeName(args.env, args.argv[i]));
-  }
 
   bool number(int i, double* out) const {
     if (napi_get_value_double(args.env, args.argv[i], out) == napi_ok) return true;
     return args.fail(true, name(i) + " must be a number, got " + typeName(args.env, args.argv[i]));
   }
 
-  // An integer in [lo, limit); NaN and ±Infinity fail the comparisons.
-  bool integer(int i, double lo, double limit, const char* range, int64_t* out) const {
-    double v;
-    if (!number(i, &v)) return false;
-    if (!(v >= lo && v < limit && std::floor(v) == v)) {
-      return args.fail(false, name(i) + " must be an integer in " + range + ", got " + numberText(v));
+  // Each packed number is read once, into the local it is checked in, before C is written: the
+  // array may share memory with c.
+  bool readScalars(int i) {
+    double* packed;
+    int64_t length;
+    if (!array(i, napi_float64_array, "Float64Array", &packed, &length)) return false;
+    if (length != kScalars) [[unlikely]] {
+      std::string list;
+      for (int j = 0; j < kScalars; j++) list += std::string(j ? ", " : "") + kScalarNames[j];
+      return args.fail(false, name(i) + " must hold " + std::to_string(kScalars) + " values (" + list + "), it holds " +
+                                  std::to_string(length));
     }
-    *out = static_cast<int64_t>(v);
+    scalars = packed;
     return true;
   }
 
-  bool dimension(int i, int64_t* out) const { return integer(i, 1, kDimLimit, "[1, 2^31)", out); }
+  // 0 for false, 1 for true.
+  bool flag(int j, bool* out) const {
+    const double v = scalars[j];
+    *out = v == 1;
+    if (v == 0 || v == 1) [[likely]] return true;
+    return rejectScalar(j, "0 (false) or 1 (true)", v);
+  }
+
+  // An integer in [lo, limit), limit ≤ 2^53; NaN and ±Infinity fail the comparisons. In range,
+  // the truncation to int64 is exact, so comparing it back tells whether v was whole.
+  bool integer(int j, double lo, double limit, const char* range, int64_t* out) const {
+    const double v = scalars[j];
+    if (v >= lo && v < limit) [[likely]] {
+      *out = static_cast<int64_t>(v);
+      if (static_cast<double>(*out) == v) [[likely]] return true;
+    }
+    return rejectScalar(j, (std::string("an integer in ") + range).c_str(), v);
+  }
+
+  // Out of the hot path: the checks above inline into Gemm, the messages do not.
+  [[gnu::cold, gnu::noinline]] bool rejectScalar(int j, const char* want, double v) const {
+    return args.fail(false, std::string(kScalarNames[j]) + " must be " + want + ", got " + numberText(v));
+  }
+
+  bool dimension(int j, int64_t* out) const { return integer(j, 1, kDimLimit, "[1, 2^31)", out); }
+  bool offset(int j, int64_t* out) const { return integer(j, 0, kOffsetLimit, "[0, 2^53)", out); }
 
   template <typename T>
   bool array(int i, napi_typedarray_type want, const char* wantName, T** data, int64_t* length) const {
@@ -125,19 +155,19 @@ struct Operand {
   // are below 2^63: the checked arithmetic can only trip if those bounds are ever widened.
   bool check(const Call& call, int arrayArg, int offsetArg, int ldArg, const char* dims) {
     if (ld < cols) {
-      return call.args.fail(false, std::string(kNames[ldArg]) + " (" + std::to_string(ld) + ") must be at least the columns of " +
+      return call.args.fail(false, std::string(kScalarNames[ldArg]) + " (" + std::to_string(ld) + ") must be at least the columns of " +
                                        kNames[arrayArg] + " as stored (" + dims + ": " + std::to_string(cols) + ")");
     }
     int64_t span, elements;
     if (__builtin_mul_overflow(rows, cols, &elements) || __builtin_mul_overflow(rows - 1, ld, &span) ||
         __builtin_add_overflow(span, cols, &span) || __builtin_add_overflow(span, offset, &end)) {
       return call.args.fail(false, std::string(kNames[arrayArg]) + ": " + std::to_string(rows) + "×" + std::to_string(cols) +
-                                       " with " + kNames[ldArg] + " " + std::to_string(ld) + " overflows 64-bit indexing");
+                                       " with " + kScalarNames[ldArg] + " " + std::to_string(ld) + " overflows 64-bit indexing");
     }
     if (end > length) {
       return call.args.fail(false, std::string(kNames[arrayArg]) + " is too short: " + std::to_string(rows) + "×" +
-                                       std::to_string(cols) + " (" + dims + ") with " + kNames[ldArg] + " " +
-                                       std::to_string(ld) + " from " + kNames[offsetArg] + " " + std::to_string(offset) +
+                                       std::to_string(cols) + " (" + dims + ") with " + kScalarNames[ldArg] + " " +
+                                       std::to_string(ld) + " from " + kScalarNames[offsetArg] + " " + std::to_string(offset) +
                                        " needs " + std::to_string(end) + " elements, it has " + std::to_string(length));
     }
     return true;
@@ -208,31 +238,28 @@ void dispatch(bool transA, bool transB, int64_t m, int64_t n, int64_t k, double 
 
 template <typename T>
 napi_value Gemm(napi_env env, napi_callback_info info, const char* fn, napi_typedarray_type want, const char* wantName) {
-  Call call{{env, fn, kNames, {}}};
+  Call call{{env, fn, kNames, {}}, {}};
   if (!call.args.read(info, kArgs)) return nullptr;
 
-  bool transA, transB;
-  int64_t m, n, k;
-  double alpha, beta;
+  bool transA = false, transB = false;
+  int64_t m = 0, n = 0, k = 0;
   Operand<T> a{}, b{}, c{};
-  if (!call.boolean(0, &transA) || !call.boolean(1, &transB) || !call.dimension(2, &m) || !call.dimension(3, &n) ||
-      !call.dimension(4, &k) || !call.number(5, &alpha) ||
-      !call.array(6, want, wantName, &a.data, &a.length) ||
-      !call.integer(7, 0, kOffsetLimit, "[0, 2^53)", &a.offset) || !call.dimension(8, &a.ld) ||
-      !call.array(9, want, wantName, &b.data, &b.length) ||
-      !call.integer(10, 0, kOffsetLimit, "[0, 2^53)", &b.offset) || !call.dimension(11, &b.ld) ||
-      !call.number(12, &beta) || !call.array(13, want, wantName, &c.data, &c.length) ||
-      !call.integer(14, 0, kOffsetLimit, "[0, 2^53)", &c.offset) || !call.dimension(15, &c.ld)) {
+  if (!call.array(0, want, wantName, &a.data, &a.length) || !call.array(1, want, wantName, &b.data, &b.length) ||
+      !call.array(2, want, wantName, &c.data, &c.length) || !call.readScalars(3) || !call.flag(kTransA, &transA) ||
+      !call.flag(kTransB, &transB) || !call.dimension(kM, &m) || !call.dimension(kN, &n) || !call.dimension(kK, &k) ||
+      !call.offset(kAOffset, &a.offset) || !call.dimension(kLda, &a.ld) || !call.offset(kBOffset, &b.offset) ||
+      !call.dimension(kLdb, &b.ld) || !call.offset(kCOffset, &c.offset) || !call.dimension(kLdc, &c.ld)) {
     return nullptr;
   }
+  const double alpha = call.scalars[kAlpha], beta = call.scalars[kBeta];
   a.rows = transA ? k : m;
   a.cols = transA ? m : k;
   b.rows = transB ? n : k;
   b.cols = transB ? k : n;
   c.rows = m;
   c.cols = n;
-  if (!a.check(call, 6, 7, 8, transA ? "k×m, transA" : "m×k") || !b.check(call, 9, 10, 11, transB ? "n×k, transB" : "k×n") ||
-      !c.check(call, 13, 14, 15, "m×n")) {
+  if (!a.check(call, 0, kAOffset, kLda, transA ? "k×m, transA" : "m×k") ||
+      !b.check(call, 1, kBOffset, kLdb, transB ? "n×k, transB" : "k×n") || !c.check(call, 2, kCOffset, kLdc, "m×n")) {
     return nullptr;
   }
   // GEMM reads A and B while it writes C: overlapping memory gives garbage, not an error, in BLAS.
@@ -269,7 +296,7 @@ napi_value Dgemm(napi_env env, napi_callback_info info) {
 
 napi_value AlignmentOffset(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"buffer"};
-  Call call{{env, "alignmentOffset", names, {}}};
+  Call call{{env, "alignmentOffset", names, {}}, {}};
   if (!call.args.read(info, 1)) return nullptr;
   bool isBuffer = false;
   void* data = nullptr;
@@ -286,7 +313,7 @@ napi_value AlignmentOffset(napi_env env, napi_callback_info info) {
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"threads"};
-  Call call{{env, "setThreads", names, {}}};
+  Call call{{env, "setThreads", names, {}}, {}};
   if (!call.args.read(info, 1)) return nullptr;
   double v;
   if (!call.number(0, &v)) return nullptr;

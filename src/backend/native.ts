@@ -14,11 +14,15 @@ export interface NativeAddon {
   alignmentOffset?(buffer: ArrayBuffer): number;
 }
 
-type GemmFn<T> = (
-  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  a: T, aOffset: number, lda: number, b: T, bOffset: number, ldb: number,
-  beta: number, c: T, cOffset: number, ldc: number,
-) => void;
+/**
+ * C = alpha·op(A)·op(B) + beta·C with every number of the call packed into `scalars` in the
+ * order of GEMM_SCALARS (transA and transB as 0 or 1): one typed-array read in the addon instead
+ * of thirteen N-API number reads. The addon checks each value and names it in its errors.
+ */
+type GemmFn<T> = (a: T, b: T, c: T, scalars: Float64Array) => void;
+
+/** The slots of sgemm/dgemm's `scalars`, in order. */
+export const GEMM_SCALARS = ['transA', 'transB', 'm', 'n', 'k', 'alpha', 'aOffset', 'lda', 'bOffset', 'ldb', 'beta', 'cOffset', 'ldc'] as const;
 
 /** The addon's description of itself; the blas* fields are there when it links OpenBLAS. */
 export interface NativeInfo {
@@ -158,12 +162,27 @@ export function threadsSetting(): number | null {
  */
 export function nativeBackendOf(addon: NativeAddon): Backend {
   const axpy = (addon as Partial<ElementwiseKernels>).axpy;
+  // refilled by every call: the addon copies the values out before it checks them
+  const scalars = new Float64Array(GEMM_SCALARS.length);
   return {
     name: 'native',
     gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) {
+      scalars[0] = transA ? 1 : 0;
+      scalars[1] = transB ? 1 : 0;
+      scalars[2] = m;
+      scalars[3] = n;
+      scalars[4] = k;
+      scalars[5] = alpha;
+      scalars[6] = aOff;
+      scalars[7] = lda;
+      scalars[8] = bOff;
+      scalars[9] = ldb;
+      scalars[10] = beta;
+      scalars[11] = cOff;
+      scalars[12] = ldc;
       // The addon checks that b and c have a's type too, naming the one that does not.
       const fn = (a instanceof Float32Array ? addon.sgemm : addon.dgemm) as GemmFn<FloatArray>;
-      fn(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      fn(a, b, c, scalars);
     },
     ...(axpy && { axpy: (alpha: number, x: FloatArray, y: FloatArray) => axpy(x, y, alpha) }),
   };
