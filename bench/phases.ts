@@ -112,7 +112,7 @@ function replayWorker(file: string): void {
     addon: step.products.map((p) => {
       const gemm = (arrays[p.a] instanceof Float32Array ? addon.sgemm : addon.dgemm) as (...args: unknown[]) => void;
       const [a, b, c] = [arrays[p.a], arrays[p.b], arrays[p.c]];
-      const scalars = Float64Array.of(+p.transA, +p.transB, p.m, p.n, p.k, p.alpha, p.aOffset, p.lda, p.bOffset, p.ldb, p.beta, p.cOffset, p.ldc);
+      const scalars = Float64Array.of(+p.transA, +p.transB, p.m, p.n, p.k, p.alpha, p.aOffset, p.lda, p.bOffset, p.ldb, p.beta, p.cOffset, p.ldc).buffer;
       return () => gemm(a, b, c, scalars);
     }),
   };

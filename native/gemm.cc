@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "args.h"
@@ -26,8 +27,8 @@ namespace {
 
 constexpr double kDimLimit = 2147483648.0;       // 2^31: CBLAS takes dimensions as 32-bit int
 constexpr double kOffsetLimit = 9007199254740992.0;  // 2^53: beyond it a JS number is not an exact index
-// The arguments: the three arrays, then every number of the call packed in one Float64Array, so
-// that a call costs one typed-array read for them instead of one N-API call per number.
+// The arguments: the three arrays, then every number of the call packed as float64 in one
+// ArrayBuffer, so that a call costs one N-API call for them instead of one per number.
 constexpr int kArgs = 4;
 const char* const kNames[kArgs] = {"a", "b", "c", "scalars"};
 enum Scalar { kTransA, kTransB, kM, kN, kK, kAlpha, kAOffset, kLda, kBOffset, kLdb, kBeta, kCOffset, kLdc, kScalars };
@@ -72,10 +73,10 @@ std::string numberText(double v) {
 }
 
 // GEMM's own checks: unlike the float kernels' they say what they got ("must be a Float64Array,
-// got string") and take the element type the function was called for.
+// got Float32Array") and take the element type the function was called for.
 struct Call {
   Args args;
-  const double* scalars;
+  double scalars[kScalars];
 
   std::string name(int i) const { return std::string(args.names[i]); }
 
@@ -84,19 +85,23 @@ struct Call {
     return args.fail(true, name(i) + " must be a number, got " + typeName(args.env, args.argv[i]));
   }
 
-  // Each packed number is read once, into the local it is checked in, before C is written: the
-  // array may share memory with c.
+  // Copied out before any is checked (memcpy: no alignment assumed): the buffer may be c's, which
+  // the product overwrites.
   bool readScalars(int i) {
-    double* packed;
-    int64_t length;
-    if (!array(i, napi_float64_array, "Float64Array", &packed, &length)) return false;
-    if (length != kScalars) [[unlikely]] {
+    void* packed = nullptr;
+    size_t bytes = 0;
+    // an ArrayBuffer, not a view: N-API reads a view's element type by testing each of the eleven
+    // kinds in turn, which costs more than everything else about the numbers
+    if (napi_get_arraybuffer_info(args.env, args.argv[i], &packed, &bytes) != napi_ok) [[unlikely]] {
+      return args.fail(true, name(i) + " must be an ArrayBuffer, got " + typeName(args.env, args.argv[i]));
+    }
+    if (bytes != sizeof scalars) [[unlikely]] {
       std::string list;
       for (int j = 0; j < kScalars; j++) list += std::string(j ? ", " : "") + kScalarNames[j];
-      return args.fail(false, name(i) + " must hold " + std::to_string(kScalars) + " values (" + list + "), it holds " +
-                                  std::to_string(length));
+      return args.fail(false, name(i) + " must hold " + std::to_string(kScalars) + " float64 values (" + list + ") in " +
+                                  std::to_string(sizeof scalars) + " bytes, it has " + std::to_string(bytes));
     }
-    scalars = packed;
+    std::memcpy(scalars, packed, sizeof scalars);
     return true;
   }
 

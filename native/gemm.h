@@ -5,7 +5,7 @@
 
 namespace wiregrad {
 
-// sgemm/dgemm(a, b, c, scalars), scalars a Float64Array of
+// sgemm/dgemm(a, b, c, scalars), scalars the ArrayBuffer of a 13-value Float64Array of
 // [transA, transB, m, n, k, alpha, aOffset, lda, bOffset, ldb, beta, cOffset, ldc] (flags 0 or 1):
 // C = alpha·op(A)·op(B) + beta·C on row-major typed arrays, in place, without copying.
 // The numbers come packed because each napi_get_value_* call costs about 5 ns: thirteen of them

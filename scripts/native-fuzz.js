@@ -17,11 +17,11 @@ const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
 
 // A call is built as the sixteen values of GEMM in their usual order, then goes across as the
-// addon takes it: (a, b, c, scalars) with the thirteen numbers packed into a Float64Array.
+// addon takes it: (a, b, c, scalars) with the thirteen numbers packed as float64 in an ArrayBuffer.
 const NAMES = ['transA', 'transB', 'm', 'n', 'k', 'alpha', 'a', 'aOffset', 'lda', 'b', 'bOffset', 'ldb', 'beta', 'c', 'cOffset', 'ldc'];
 const SCALAR_SLOTS = [0, 1, 2, 3, 4, 5, 7, 8, 10, 11, 12, 14, 15];
 const badFlag = [2, -1, 0.5, NaN, Infinity, -0.000001];
-const notScalars = [new Float32Array(13), new Array(13).fill(1), new Int32Array(13), new BigInt64Array(13), new Float64Array(26).buffer, null, undefined, 13, '13', {}];
+const notScalars = [new Float64Array(13), new Float32Array(26), new Array(13).fill(1), new DataView(new ArrayBuffer(104)), new SharedArrayBuffer(104), null, undefined, 13, '13', {}];
 const badDimension = [0, -1, 2.5, NaN, Infinity, -Infinity, 2 ** 31, 2 ** 53, -0.5, 1e300];
 const badOffset = [-1, 0.5, NaN, Infinity, 2 ** 53, -(2 ** 60)];
 const SENTINEL = 7;
@@ -57,9 +57,9 @@ function breakCall(fn, args) {
     return { names: [NAMES[i]], type: 'RangeError' };
   }
   if (kind === 2) {
-    // the packed numbers themselves malformed: not a Float64Array, or not 13 of them
+    // the packed numbers themselves malformed: not an ArrayBuffer, or not 13 float64 in it
     if (rand() < 0.5) return { names: ['scalars'], type: 'TypeError', scalars: pick(notScalars) };
-    return { names: ['scalars'], type: 'RangeError', scalars: new Float64Array(pick([0, 1, 12, 14, 16])).fill(1) };
+    return { names: ['scalars'], type: 'RangeError', scalars: new ArrayBuffer(pick([0, 8, 52, 96, 103, 105, 112, 208])) };
   }
   if (kind === 3) {
     const i = pick([2, 3, 4, 8, 11, 15]);
@@ -121,7 +121,7 @@ for (let t = 0; t < calls; t++) {
   const args = validCall(fn);
   const c = args[13];
   const expected = breakCall(fn, args);
-  const packed = 'scalars' in expected ? expected.scalars : Float64Array.from(SCALAR_SLOTS, (i) => Number(args[i]));
+  const packed = 'scalars' in expected ? expected.scalars : Float64Array.from(SCALAR_SLOTS, (i) => Number(args[i])).buffer;
   const callArgs = [args[6], args[9], args[13], packed];
   if (expected.count !== undefined) {
     while (callArgs.length > expected.count) callArgs.pop();

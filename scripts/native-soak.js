@@ -19,10 +19,10 @@ function call(i) {
   const { a, b, c } = i % 2 === 0 ? f32 : f64;
   const fn = i % 2 === 0 ? addon.sgemm : addon.dgemm;
   // scalars: transA, transB, m, n, k, alpha, aOffset, lda, bOffset, ldb, beta, cOffset, ldc
-  fn(a, b, c, Float64Array.of((i >> 1) % 2, (i >> 2) % 2, n, n, n, 1, 0, n, 0, n, 0, 0, n));
+  fn(a, b, c, Float64Array.of((i >> 1) % 2, (i >> 2) % 2, n, n, n, 1, 0, n, 0, n, 0, 0, n).buffer);
   if (i % 100 === 99) {
     try {
-      fn(a, b, c, Float64Array.of(0, 0, n, n, n, 1, 1, n, 0, n, 0, 0, n)); // a too short from offset 1
+      fn(a, b, c, Float64Array.of(0, 0, n, n, n, 1, 1, n, 0, n, 0, 0, n).buffer); // a too short from offset 1
     } catch {
       // rejected, as it must be: the point is that the rejection path leaks nothing either
     }

@@ -1,5 +1,5 @@
-// sgemm/dgemm take their thirteen numbers packed in one Float64Array: a malformed pack is refused
-// with E_NATIVE_ARG naming `scalars` or the slot at fault, before C is written.
+// sgemm/dgemm take their thirteen numbers packed as float64 in one ArrayBuffer: a malformed pack
+// is refused with E_NATIVE_ARG naming `scalars` or the slot at fault, before C is written.
 import { loadNative, tsBackend } from '../src';
 import { GEMM_SCALARS, nativeBackendOf } from '../src/backend/native';
 
@@ -8,11 +8,22 @@ const addon = load.addon;
 
 type Slot = (typeof GEMM_SCALARS)[number];
 
-/** A valid 2×3·3×2 product with the slots in `change` replaced. */
-function pack(change: Partial<Record<Slot, number>> = {}): Float64Array {
-  const base: Record<Slot, number> = { transA: 0, transB: 0, m: 2, n: 2, k: 3, alpha: 1, aOffset: 0, lda: 3, bOffset: 0, ldb: 2, beta: 0, cOffset: 0, ldc: 2 };
-  return Float64Array.from(GEMM_SCALARS, (s) => change[s] ?? base[s]);
+/** A buffer of the right size that has been transferred away: it holds 0 bytes now. */
+function detached(): ArrayBuffer {
+  const buffer = new ArrayBuffer(104);
+  structuredClone(buffer, { transfer: [buffer] });
+  return buffer;
 }
+
+/** A valid 2×3·3×2 product with the slots in `change` replaced. */
+function values(change: Partial<Record<Slot, number>> = {}): Float64Array<ArrayBuffer> {
+  const base: Record<Slot, number> = { transA: 0, transB: 0, m: 2, n: 2, k: 3, alpha: 1, aOffset: 0, lda: 3, bOffset: 0, ldb: 2, beta: 0, cOffset: 0, ldc: 2 };
+  const out = new Float64Array(GEMM_SCALARS.length);
+  GEMM_SCALARS.forEach((s, i) => (out[i] = change[s] ?? base[s]));
+  return out;
+}
+
+const pack = (change: Partial<Record<Slot, number>> = {}): ArrayBuffer => values(change).buffer;
 
 function refusal(call: () => void): { name: string; code?: string; message: string } {
   try {
@@ -40,12 +51,12 @@ function refusal(call: () => void): { name: string; code?: string; message: stri
   });
 
   it.each([
-    ['a Float32Array', new Float32Array(13), 'TypeError', 'dgemm: scalars must be a Float64Array, got Float32Array'],
-    ['an Array', new Array<number>(13).fill(1), 'TypeError', 'dgemm: scalars must be a Float64Array, got object'],
-    ['a BigInt64Array', new BigInt64Array(13), 'TypeError', 'dgemm: scalars must be a Float64Array, got BigInt64Array'],
-    ['undefined', undefined, 'TypeError', 'dgemm: scalars must be a Float64Array, got undefined'],
-    ['12 values', new Float64Array(12), 'RangeError', 'dgemm: scalars must hold 13 values (transA, transB, m, n, k, alpha, aOffset, lda, bOffset, ldb, beta, cOffset, ldc), it holds 12'],
-    ['14 values', new Float64Array(14), 'RangeError', 'dgemm: scalars must hold 13 values'],
+    ['the Float64Array itself', values(), 'TypeError', 'dgemm: scalars must be an ArrayBuffer, got Float64Array'],
+    ['an Array', new Array<number>(13).fill(1), 'TypeError', 'dgemm: scalars must be an ArrayBuffer, got object'],
+    ['a SharedArrayBuffer', new SharedArrayBuffer(104), 'TypeError', 'dgemm: scalars must be an ArrayBuffer, got object'],
+    ['undefined', undefined, 'TypeError', 'dgemm: scalars must be an ArrayBuffer, got undefined'],
+    ['12 values', new Float64Array(12).buffer, 'RangeError', 'dgemm: scalars must hold 13 float64 values (transA, transB, m, n, k, alpha, aOffset, lda, bOffset, ldb, beta, cOffset, ldc) in 104 bytes, it has 96'],
+    ['a detached buffer', detached(), 'RangeError', 'dgemm: scalars must hold 13 float64 values'],
   ])('scalars as %s is refused', (_what, scalars, type, message) => {
     const c = new Float64Array(4).fill(7);
     const e = refusal(() => (addon!.dgemm as (...args: unknown[]) => void)(a, b, c, scalars));
@@ -77,15 +88,12 @@ function refusal(call: () => void): { name: string; code?: string; message: stri
     expect([e.name, e.message]).toEqual(['TypeError', 'sgemm: expected 4 arguments (a, b, c, scalars), got 3']);
   });
 
-  it('a pack sharing memory with c is read before C is written', () => {
-    // c's first 4 values are the product, the next 13 its own scalars
-    const shared = new Float64Array(17);
-    const scalars = shared.subarray(4);
-    scalars.set(pack());
-    addon!.dgemm(a, b, shared.subarray(0, 4), scalars);
-    const want = new Float64Array(4);
-    tsBackend.gemm(false, false, 2, 2, 3, 1, a, 0, 3, b, 0, 2, 0, want, 0, 2);
-    expect(Array.from(shared.subarray(0, 4))).toEqual(Array.from(want));
+  it('a pack in the buffer of c is read before C is written', () => {
+    // c is the first value of the 13 packed: transA's slot, 0 until the product 3·2·2 lands there
+    const shared = values({ m: 1, n: 1, k: 1, lda: 1, ldb: 1, ldc: 1, alpha: 3 });
+    const two = Float64Array.of(2);
+    addon!.dgemm(two, two, shared.subarray(0, 1), shared.buffer);
+    expect(shared[0]).toBe(12);
   });
 
   it('the native backend packs every call anew: a refused call leaves nothing behind for the next', () => {

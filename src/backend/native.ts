@@ -15,11 +15,13 @@ export interface NativeAddon {
 }
 
 /**
- * C = alpha·op(A)·op(B) + beta·C with every number of the call packed into `scalars` in the
- * order of GEMM_SCALARS (transA and transB as 0 or 1): one typed-array read in the addon instead
- * of thirteen N-API number reads. The addon checks each value and names it in its errors.
+ * C = alpha·op(A)·op(B) + beta·C with every number of the call packed as float64 into `scalars`
+ * (the ArrayBuffer of a Float64Array of GEMM_SCALARS.length values, in that order, transA and
+ * transB as 0 or 1): one N-API read in the addon instead of thirteen number reads, and a bare
+ * ArrayBuffer because N-API finds a view's element type by testing every kind in turn. The addon
+ * checks each value and names it in its errors.
  */
-type GemmFn<T> = (a: T, b: T, c: T, scalars: Float64Array) => void;
+type GemmFn<T> = (a: T, b: T, c: T, scalars: ArrayBuffer) => void;
 
 /** The slots of sgemm/dgemm's `scalars`, in order. */
 export const GEMM_SCALARS = ['transA', 'transB', 'm', 'n', 'k', 'alpha', 'aOffset', 'lda', 'bOffset', 'ldb', 'beta', 'cOffset', 'ldc'] as const;
@@ -164,6 +166,7 @@ export function nativeBackendOf(addon: NativeAddon): Backend {
   const axpy = (addon as Partial<ElementwiseKernels>).axpy;
   // refilled by every call: the addon copies the values out before it checks them
   const scalars = new Float64Array(GEMM_SCALARS.length);
+  const packed = scalars.buffer;
   return {
     name: 'native',
     gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) {
@@ -182,7 +185,7 @@ export function nativeBackendOf(addon: NativeAddon): Backend {
       scalars[12] = ldc;
       // The addon checks that b and c have a's type too, naming the one that does not.
       const fn = (a instanceof Float32Array ? addon.sgemm : addon.dgemm) as GemmFn<FloatArray>;
-      fn(a, b, c, scalars);
+      fn(a, b, c, packed);
     },
     ...(axpy && { axpy: (alpha: number, x: FloatArray, y: FloatArray) => axpy(x, y, alpha) }),
   };
