@@ -17,6 +17,7 @@ void Export(Napi::Env env, Napi::Object exports, const char* name, napi_callback
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemmScalars", Napi::Number::New(env, wiregrad::kGemmScalars));
   Export(env, exports, "sgemm", wiregrad::Sgemm);
   Export(env, exports, "dgemm", wiregrad::Dgemm);
   Export(env, exports, "setThreads", wiregrad::SetThreads);

@@ -32,6 +32,7 @@ constexpr double kOffsetLimit = 9007199254740992.0;  // 2^53: beyond it a JS num
 constexpr int kArgs = 4;
 const char* const kNames[kArgs] = {"a", "b", "c", "scalars"};
 enum Scalar { kTransA, kTransB, kM, kN, kK, kAlpha, kAOffset, kLda, kBOffset, kLdb, kBeta, kCOffset, kLdc, kScalars };
+static_assert(kScalars == kGemmScalars, "gemm.h exports the count");
 const char* const kScalarNames[kScalars] = {"transA",  "transB", "m",    "n",       "k",       "alpha", "aOffset",
                                             "lda",     "bOffset", "ldb", "beta",    "cOffset", "ldc"};
 

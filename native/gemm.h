@@ -12,6 +12,8 @@ namespace wiregrad {
 // were a quarter of a small product's overhead.
 // Plain N-API callbacks: node-addon-api's CallbackInfo allocates on the heap past six arguments.
 napi_value Sgemm(napi_env env, napi_callback_info info);
+// The count of packed numbers, exported as gemmScalars: a loader finds a build of another layout.
+constexpr int kGemmScalars = 13;
 napi_value Dgemm(napi_env env, napi_callback_info info);
 
 // alignmentOffset(buffer): bytes from the start of an ArrayBuffer to its first 64-byte boundary.

@@ -64,8 +64,8 @@ function sharedWeightGradient(backend: Backend, dtype: DType): FloatArray {
   });
 
   it('a backend from an addon without axpy has none, and the engine sums in TypeScript', () => {
-    const { sgemm, dgemm, setThreads, info } = load.addon!;
-    const old = nativeBackendOf({ sgemm, dgemm, setThreads, info });
+    const { sgemm, dgemm, gemmScalars, setThreads, info } = load.addon!;
+    const old = nativeBackendOf({ sgemm, dgemm, gemmScalars, setThreads, info });
     expect(old.axpy).toBeUndefined();
     expect(bits(sharedWeightGradient(old, 'float64'))).toEqual(bits(sharedWeightGradient(tsBackend, 'float64')));
   });

@@ -242,7 +242,7 @@ describe('an addon built before the elementwise kernels', () => {
     // the products of the real addon, without any elementwise kernel
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiregrad-old-addon-'));
     const file = path.join(dir, 'old-addon.js');
-    fs.writeFileSync(file, `const a = require(${JSON.stringify(load.path)});\nmodule.exports = { sgemm: a.sgemm, dgemm: a.dgemm, setThreads: a.setThreads, info: a.info };\n`);
+    fs.writeFileSync(file, `const a = require(${JSON.stringify(load.path)});\nmodule.exports = { sgemm: a.sgemm, dgemm: a.dgemm, gemmScalars: a.gemmScalars, setThreads: a.setThreads, info: a.info };\n`);
     process.env.WIREGRAD_NATIVE_ADDON = file;
     let lib!: typeof import('../src');
     let nativeModule!: typeof import('../src/backend/native');

@@ -1,5 +1,8 @@
 // sgemm/dgemm take their thirteen numbers packed as float64 in one ArrayBuffer: a malformed pack
 // is refused with E_NATIVE_ARG naming `scalars` or the slot at fault, before C is written.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { loadNative, tsBackend } from '../src';
 import { GEMM_SCALARS, nativeBackendOf } from '../src/backend/native';
 
@@ -105,4 +108,30 @@ function refusal(call: () => void): { name: string; code?: string; message: stri
     expect(Array.from(c)).toEqual(Array.from(want));
   });
 });
+describe('an addon built for the sixteen-argument GEMM', () => {
+  const saved = process.env.WIREGRAD_NATIVE_ADDON;
+  afterAll(() => {
+    if (saved === undefined) delete process.env.WIREGRAD_NATIVE_ADDON;
+    else process.env.WIREGRAD_NATIVE_ADDON = saved;
+  });
+
+  // the functions alone suffice: the layout check comes before any call
+  it.each([['without gemmScalars', ''], ['with another count', 'gemmScalars: 16, ']])('%s is not loaded, and the reason says to rebuild', (_what, extra) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiregrad-old-layout-'));
+    const file = path.join(dir, 'old-addon.js');
+    const fn = 'function () {}';
+    fs.writeFileSync(file, `module.exports = { ${extra}sgemm: ${fn}, dgemm: ${fn}, setThreads: ${fn}, info: ${fn} };\n`);
+    process.env.WIREGRAD_NATIVE_ADDON = file;
+    let nativeModule!: typeof import('../src/backend/native');
+    jest.isolateModules(() => {
+      nativeModule = require('../src/backend/native');
+    });
+    const attempt = nativeModule.loadNative();
+    expect(attempt.addon).toBeNull();
+    expect(attempt.tried).toEqual([{ path: file, error: expect.stringContaining('built for another GEMM argument layout') }]);
+    expect(attempt.tried[0].error).toContain('rebuild it with `node scripts/build-native.js`');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
 if (!addon) process.stderr.write(`native packed-scalar tests skipped: the addon did not load (${load.tried.map((t) => t.path).join(', ')})\n`);

@@ -8,6 +8,8 @@ import { Backend } from './backend';
 export interface NativeAddon {
   sgemm: GemmFn<Float32Array>;
   dgemm: GemmFn<Float64Array>;
+  /** How many numbers sgemm/dgemm take packed: GEMM_SCALARS.length, else the build predates this layout. */
+  gemmScalars: number;
   setThreads(threads: number): void;
   info(): NativeInfo;
   /** Bytes from the start of `buffer` to its first 64-byte boundary; an addon built before it lacks it. */
@@ -101,6 +103,10 @@ export function loadNative(): NativeLoad {
       const missing = (['sgemm', 'dgemm', 'setThreads', 'info'] as const).filter((f) => typeof addon?.[f] !== 'function');
       if (missing.length > 0) {
         tried.push({ path: file, error: `loaded, but it is not the wiregrad addon (no ${missing.join(', ')})` });
+        continue;
+      }
+      if (addon.gemmScalars !== GEMM_SCALARS.length) {
+        tried.push({ path: file, error: `loaded, but built for another GEMM argument layout (gemmScalars ${String(addon.gemmScalars)}, this wiregrad packs ${GEMM_SCALARS.length}): rebuild it with \`node scripts/build-native.js\`` });
         continue;
       }
       if (threads !== null) addon.setThreads(threads);
