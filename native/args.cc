@@ -28,8 +28,9 @@ bool Args::fail(bool type, const std::string& msg) const {
 }
 
 bool Args::read(napi_callback_info info, int expected) {
-  // napi reports the true count in argc even when it exceeds the slots it fills
-  size_t argc = kMaxArgs;
+  // napi reports the true count in argc even when it exceeds the slots it fills; slots past the
+  // arguments given it fills with undefined, so asking for just `expected` saves that work
+  size_t argc = static_cast<size_t>(expected);
   if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
   if (static_cast<int>(argc) == expected) return true;
   std::string list;
