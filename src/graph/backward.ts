@@ -123,10 +123,11 @@ export class BackwardPlan {
       consumers.set(e.target, seen.add(c));
     }
     // A consumer's gradient for an input is read only by the delivery right after its backward,
-    // so every consumer of an input writes into the same few scratch buffers of that input, kept
+    // so all consumers of an input write into the same few scratch buffers of that input, kept
     // across steps and plans: a weight shared by twenty unrolled steps touches two buffers per
-    // pass instead of twenty. One more than a consumer's slots into it, when the sum of another
-    // consumer may sit in one of them (see distribute).
+    // pass instead of twenty, which keeps the products' operands in cache. As many buffers as one
+    // consumer has slots into the input, and one more when several consumers send to it: the
+    // first delivery hands its buffer over as the sum (no copy), later ones write into the others.
     for (const [target, most] of mostSlots) {
       const needed = most + ((consumers.get(target) as Set<Node>).size > 1 ? 1 : 0);
       while (target.gradScratch.length < needed) target.gradScratch.push(graphMatrix(target.rows, target.cols, target.value.dtype));
@@ -269,7 +270,7 @@ export class BackwardPass {
     for (let s = 0; s < edges.length; s++) {
       if (edges[s] < 0) continue;
       const input = plan.active[plan.edgeTarget[edges[s]]];
-      // the first gradient an input received from a consumer became its sum: skip that buffer
+      // the buffer an earlier consumer handed over holds the input's sum: skip it
       const scratch = input.gradScratch;
       const held = input.gradPass === this.id ? scratch.indexOf(input.gradSum as Matrix) : -1;
       const rank = plan.slotRank[p][s];
