@@ -3,7 +3,7 @@
 // the fixed arrays written by scripts/bench-data.py, the command line, the timer, the result line.
 const fs = require('node:fs');
 const path = require('node:path');
-const { PerformanceObserver } = require('node:perf_hooks');
+const v8 = require('node:v8');
 
 const CACHE = path.join(__dirname, '.cache');
 let manifest = null;
@@ -41,25 +41,15 @@ function now() {
  */
 function emit(result) {
   const u = process.cpuUsage();
-  const memory = { peakRssKiB: process.resourceUsage().maxRSS, gc: counted ? gcs : null };
+  const memory = { peakRssKiB: process.resourceUsage().maxRSS, gc: gcs };
   process.stdout.write(JSON.stringify({ ...result, cpu: (u.user + u.system) / 1e6, memory }) + '\n');
 }
 
-// Garbage collections during the steps. The observer delivers its entries on a later turn of the
-// event loop, which a synchronous run of steps never reaches: stepsEnd takes them itself.
-const gcs = { count: 0, ms: 0 };
-let counting = false;
-let counted = false;
-const gcObserver = new PerformanceObserver((list) => tally(list.getEntries()));
-gcObserver.observe({ entryTypes: ['gc'] });
-
-function tally(entries) {
-  if (!counting) return;
-  for (const e of entries) {
-    gcs.count++;
-    gcs.ms += e.duration;
-  }
-}
+// Garbage collections during the steps, from V8's GC profiler: it records each collection as it
+// happens, where a PerformanceObserver would only hear of them on a later turn of the event loop,
+// which a synchronous run of steps never reaches.
+let gcProfiler = null;
+let gcs = null;
 
 let session = null;
 
@@ -69,8 +59,8 @@ let session = null;
  * profile holds the steps alone, not the module loading, data loading and graph building before them.
  */
 function stepsBegin() {
-  gcObserver.takeRecords(); // collections of the set-up are not the steps'
-  counting = true;
+  gcProfiler = new v8.GCProfiler();
+  gcProfiler.start();
   if (!process.env.BENCH_CPU_PROFILE) return;
   const inspector = require('node:inspector');
   session = new inspector.Session();
@@ -82,9 +72,8 @@ function stepsBegin() {
 
 /** The steps end: the count stops; a profile is written (the in-process session answers synchronously). */
 function stepsEnd() {
-  tally(gcObserver.takeRecords());
-  counting = false;
-  counted = true;
+  const { statistics } = gcProfiler.stop();
+  gcs = { count: statistics.length, ms: statistics.reduce((sum, e) => sum + e.cost, 0) / 1000 }; // cost is in µs
   if (!session) return;
   session.post('Profiler.stop', (err, result) => {
     if (err) throw err;
