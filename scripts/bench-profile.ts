@@ -3,9 +3,10 @@
 //
 //   npx tsx scripts/bench-profile.ts <file.cpuprofile | folder> [--top N]
 //
-// Time spent inside the native addon has no JS frame of its own: V8 charges it to the JS
-// function that made the call, so the self time of `gemm` in src/backend/native.ts is the time
-// in OpenBLAS.
+// Time inside the native addon shows as a frame without a script (V8 names it after one of the
+// addon's functions, not always the one that ran); it is charged to the JS function that made the
+// call: under `gemm` in src/backend/native.ts it is OpenBLAS, under an op or an optimizer it is
+// that kernel.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -17,6 +18,7 @@ interface CallFrame {
 interface ProfileNode {
   id: number;
   callFrame: CallFrame;
+  children?: number[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -25,6 +27,8 @@ interface CpuProfile {
 }
 
 const STARTUP = 'start-up (module loading, compiling)';
+
+const NATIVE_KERNELS = 'native kernels in the addon (elementwise, LSTM cell, updates, sums)';
 
 const CATEGORIES: [string, (f: CallFrame, file: string) => boolean][] = [
   ['GEMM in the native addon (OpenBLAS)', (f, file) => file === 'src/backend/native.ts' && f.functionName === 'gemm'],
@@ -58,8 +62,21 @@ export interface Summary {
   functions: { name: string; file: string; ms: number; share: number }[];
 }
 
+/** V8's own pseudo-frames: they have no script either, but are not calls into the addon. */
+const PSEUDO = new Set(['(root)', '(program)', '(idle)', '(garbage collector)']);
+
 export function summarise(profile: CpuProfile): Summary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n);
+  /** For a frame of the addon called from wiregrad or the bench: the JS frame that called it. */
+  const nativeCaller = (id: number): ProfileNode | null => {
+    const f = (byId.get(id) as ProfileNode).callFrame;
+    if (f.url !== '' || PSEUDO.has(f.functionName)) return null;
+    const parent = parentOf.get(id);
+    const file = parent ? fileOf(parent.callFrame.url) : '';
+    return parent && (file.startsWith('src/') || file.startsWith('bench/')) ? parent : null;
+  };
   const self = new Map<number, number>();
   profile.samples.forEach((id, k) => self.set(id, (self.get(id) ?? 0) + profile.timeDeltas[k]));
   const categories = new Map<string, number>();
@@ -67,9 +84,13 @@ export function summarise(profile: CpuProfile): Summary {
   let total = 0;
   let startup = 0;
   for (const [id, us] of self) {
-    const f = (byId.get(id) as ProfileNode).callFrame;
+    const caller = nativeCaller(id);
+    const f = caller ? caller.callFrame : (byId.get(id) as ProfileNode).callFrame;
     const file = fileOf(f.url);
-    const category = CATEGORIES.find(([, test]) => test(f, file))?.[0] ?? 'other';
+    const gemm = CATEGORIES[0][0];
+    const category = caller
+      ? CATEGORIES[0][1](f, file) ? gemm : NATIVE_KERNELS
+      : CATEGORIES.find(([, test]) => test(f, file))?.[0] ?? 'other';
     if (category === 'idle') continue;
     if (category === STARTUP) {
       startup += us;
@@ -77,8 +98,9 @@ export function summarise(profile: CpuProfile): Summary {
     }
     total += us;
     categories.set(category, (categories.get(category) ?? 0) + us);
-    const key = `${f.functionName}@${file}`;
-    const entry = functions.get(key) ?? { name: f.functionName || '(anonymous)', file, us: 0 };
+    const name = `${f.functionName || '(anonymous)'}${caller ? ' → addon' : ''}`;
+    const key = `${name}@${file}`;
+    const entry = functions.get(key) ?? { name, file, us: 0 };
     entry.us += us;
     functions.set(key, entry);
   }
