@@ -170,7 +170,7 @@ function profileWiregrad(o: Options): void {
   const out = ['# Where wiregrad\'s time goes', '',
     `Self time by category and by function from V8's CPU profiler (the one behind \`node --cpu-prof\`), started by the workload after its set-up so that`,
     `the profile holds the training steps alone (BENCH_CPU_PROFILE in bench/harness.js), summarised by scripts/bench-profile.ts; 1 thread; ${new Date().toISOString()}.`,
-    'Time inside the native addon is charged to the JS function that called it (`gemm` in src/backend/native.ts).', ''];
+    'Time inside the native addon is charged to the JS function that called it, marked `→ addon`: under `gemm` (src/backend/native.ts) it is OpenBLAS, under an op or an optimizer its kernel.', ''];
   for (const w of o.workloads) {
     const spec = plan(false).find((s) => s.workload === w && s.system === 'wiregrad') as Spec;
     const file = path.join(cache, `${w}.cpuprofile`);
