@@ -6,12 +6,12 @@ import { deferBackendChoice, setLargeBackend } from './select';
 import { tsBackend } from './ts';
 
 /**
- * Multiply-adds (m·n·k) from which a product goes to the addon. Below it the call (about half a
- * microsecond) costs more than the work. `npm run bench:gemm` measures the crossover
- * (bench/results/gemm.md, quiet machine): 125 multiply-adds (5³) in float32 and float64; from
- * there on the addon is faster at every size tested.
+ * Multiply-adds (m·n·k) from which a product goes to the addon. Below it the call (about 0.2 µs)
+ * costs more than the work. `npm run bench:gemm` measures the crossover (bench/results/gemm.md,
+ * quiet machine): 64 multiply-adds (4³) in float32 and float64; from there on the addon is faster
+ * at every size tested.
  */
-export const NATIVE_THRESHOLD = 125;
+export const NATIVE_THRESHOLD = 64;
 
 export type BackendChoice = 'auto' | 'ts' | 'native';
 
