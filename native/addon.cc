@@ -38,6 +38,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Export(env, exports, "axpy", wiregrad::Axpy);
   Export(env, exports, "addRow", wiregrad::AddRow);
   Export(env, exports, "sumRows", wiregrad::SumRows);
+  Export(env, exports, "copyRows", wiregrad::CopyRows);
   return exports;
 }
 

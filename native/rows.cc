@@ -4,9 +4,11 @@
 // without -ffast-math). The inner loops run along a row, so they vectorise without reordering
 // any sum, and are cloned for wide vectors (clones.h). One thread: the bias arrays are a few hundred KB at most and bound by memory.
 // Every argument is checked (args.h) before any array is touched.
+// copyRows moves a block of rows between two matrices with one memcpy per row: no value changes.
 #include "rows.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "args.h"
@@ -56,7 +58,39 @@ WIREGRAD_VECTOR_CLONES void sumRows(const T* __restrict g, T* __restrict out, in
   if (sign != 1) for (int64_t j = 0; j < n; j++) out[j] *= sign;
 }
 
+// A block of `rows` rows of `cols` values from `offset` on, a row every `stride` values, lies
+// inside arrays[i]. Division, not multiplication, so that no product of the checked integers can overflow.
+bool blockInside(const Args& args, const FloatArray* arrays, int i, int64_t offset, int64_t stride, int64_t rows, int64_t cols) {
+  if (rows == 0 || cols == 0) return true;
+  const int64_t room = arrays[i].length - offset - cols;  // values after the first row's end
+  if (room >= 0 && (rows == 1 || (stride >= cols && (rows - 1) <= room / stride))) return true;
+  return args.fail(false, std::string(args.names[i]) + " (" + std::to_string(arrays[i].length) + " values) cannot hold " +
+                              std::to_string(rows) + " rows of " + std::to_string(cols) + " values from offset " +
+                              std::to_string(offset) + " with stride " + std::to_string(stride));
+}
+
 }  // namespace
+
+napi_value CopyRows(napi_env env, napi_callback_info info) {
+  static const char* const names[] = {"src", "srcOffset", "srcStride", "dst", "dstOffset", "dstStride", "rows", "cols"};
+  Args args{env, "copyRows", names, {}};
+  FloatArray v[4];  // src and dst at their argument indices, 0 and 3
+  int64_t at[8];
+  if (!args.read(info, 8) || !args.floatArray(0, &v[0]) || !args.floatArray(3, &v[3]) || !args.sameType(v, 3)) return nullptr;
+  // 2^31 − 1 bounds every integer, so that offset + cols never overflows
+  for (int i : {1, 2, 4, 5, 6, 7}) {
+    if (!args.integer(i, 0, 2147483647.0, &at[i])) return nullptr;
+  }
+  const int64_t rows = at[6], cols = at[7];
+  if (!blockInside(args, v, 0, at[1], at[2], rows, cols) || !blockInside(args, v, 3, at[4], at[5], rows, cols) || !args.separate(v, 3, 0)) {
+    return nullptr;
+  }
+  const size_t size = v[0].isFloat() ? sizeof(float) : sizeof(double);
+  const char* src = static_cast<const char*>(v[0].data) + at[1] * size;
+  char* dst = static_cast<char*>(v[3].data) + at[4] * size;
+  for (int64_t i = 0; i < rows; i++) std::memcpy(dst + i * at[5] * size, src + i * at[2] * size, cols * size);
+  return nullptr;
+}
 
 napi_value AddRow(napi_env env, napi_callback_info info) {
   static const char* const names[] = {"a", "row", "y", "sign"};

@@ -133,6 +133,7 @@ export interface ElementwiseKernels {
   axpy(x: FloatArray, y: FloatArray, alpha: number): void;
   addRow(a: FloatArray, row: FloatArray, y: FloatArray, sign: number): void;
   sumRows(g: FloatArray, out: FloatArray, sign: number): void;
+  copyRows(src: FloatArray, srcOffset: number, srcStride: number, dst: FloatArray, dstOffset: number, dstStride: number, rows: number, cols: number): void;
 }
 
 /**
