@@ -146,3 +146,14 @@ function filled(rng: Rng, n: number, dtype: DType): FloatArray {
     });
   });
 });
+
+it.each([8, 64, 200])('the TypeScript twin copies a %i-wide block inside strided rows and nothing else', (width) => {
+  const src = Float64Array.from({ length: 3 * 300 + 5 }, (_, i) => i + 0.5);
+  const dst = new Float64Array(3 * 310 + 9).fill(-1);
+  copyBlockTs(src, 5, 300, dst, 9, 310, 3, width);
+  for (let k = 0; k < dst.length; k++) {
+    const i = Math.floor((k - 9) / 310), j = (k - 9) % 310;
+    const inside = k >= 9 && i < 3 && j < width;
+    expect(dst[k]).toBe(inside ? src[5 + i * 300 + j] : -1);
+  }
+});

@@ -9,8 +9,18 @@ import { FloatArray } from '../tensor/matrix';
  */
 const NATIVE_COPY_FROM = 128;
 
-/** The TypeScript twin of the addon's copyRows: the same copy, element by element. */
+/** From this row width the twin copies a row with `set(subarray(...))`: 64 × 256 float32 in 3.6 µs against 23 µs by element. */
+const TS_ROW_SET_FROM = 64;
+
+/**
+ * The TypeScript twin of the addon's copyRows: the same copy, element by element, or row by row
+ * for wide rows (a view object a row: without the addon, speed wins over allocation).
+ */
 export const copyBlockTs: ElementwiseKernels['copyRows'] = (src, from, fromStride, dst, to, toStride, rows, width) => {
+  if (width >= TS_ROW_SET_FROM) {
+    for (let i = 0; i < rows; i++) dst.set(src.subarray(from + i * fromStride, from + i * fromStride + width), to + i * toStride);
+    return;
+  }
   for (let i = 0; i < rows; i++) for (let j = 0; j < width; j++) dst[to + i * toStride + j] = src[from + i * fromStride + j];
 };
 
