@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { DType, EngineError, ErrorCode, FloatArray, NativeLoad, Rng } from '../src';
 import { mutate } from './fixtures/mutate';
 
@@ -84,4 +87,44 @@ export function filled(rng: Rng, n: number, dtype: DType, lo: number, hi: number
 /** Every path the addon loader tried, one line each, for the message of a skipped native test. */
 export function addonTried(load: NativeLoad): string {
   return load.tried.map((t) => `  ${t.path}: ${t.error}`).join('\n');
+}
+
+/** Runs fn and expects the addon's argument error: code E_NATIVE_ARG, a message matching `message`. */
+export function expectNativeArgError(fn: () => unknown, message: RegExp): void {
+  let e: { code?: string; message: string } | undefined;
+  try {
+    fn();
+  } catch (thrown) {
+    e = thrown as { code?: string; message: string };
+  }
+  expect(e?.code).toBe('E_NATIVE_ARG');
+  expect(e?.message).toMatch(message);
+}
+
+/**
+ * wiregrad loaded afresh in an isolated module registry against a stand-in for an addon built
+ * before the elementwise and row kernels: the products of the real addon at `addonPath` only.
+ * WIREGRAD_NATIVE_ADDON names the stand-in while it loads and is put back, and the stand-in's
+ * file is removed, before this returns (the loaded module stays).
+ */
+export function loadWithProductsOnlyAddon(addonPath: string): { lib: typeof import('../src'); nativeModule: typeof import('../src/backend/native'); file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiregrad-old-addon-'));
+  const file = path.join(dir, 'old-addon.js');
+  fs.writeFileSync(file, `const a = require(${JSON.stringify(addonPath)});\nmodule.exports = { sgemm: a.sgemm, dgemm: a.dgemm, gemmScalars: a.gemmScalars, setThreads: a.setThreads, info: a.info };\n`);
+  const saved = process.env.WIREGRAD_NATIVE_ADDON;
+  process.env.WIREGRAD_NATIVE_ADDON = file;
+  try {
+    let lib!: typeof import('../src');
+    let nativeModule!: typeof import('../src/backend/native');
+    jest.isolateModules(() => {
+      lib = require('../src');
+      nativeModule = require('../src/backend/native');
+    });
+    nativeModule.loadNative(); // loaded now, while the variable names the stand-in
+    return { lib, nativeModule, file };
+  } finally {
+    if (saved === undefined) delete process.env.WIREGRAD_NATIVE_ADDON;
+    else process.env.WIREGRAD_NATIVE_ADDON = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -1,14 +1,11 @@
 // The bias of Add and Sub (a row broadcast over the rows): the addon's addRow and sumRows against
 // their TypeScript twins bit for bit, the ops calling them above the size threshold, their argument
 // checks, and an addon that predates them.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { add, Graph, loadNative, Matrix, Rng, sub, sum } from '../src';
 import { ElementwiseKernels } from '../src/backend/native';
 import { addRowTs, sumRowsTs } from '../src/ops/broadcast';
 import { FloatArray } from '../src/tensor/matrix';
-import { addonTried } from './helpers';
+import { addonTried, expectNativeArgError, loadWithProductsOnlyAddon } from './helpers';
 
 const load = loadNative();
 const addon = load.addon as unknown as (Partial<ElementwiseKernels> & Record<string, unknown>) | null;
@@ -105,16 +102,7 @@ function counting<T>(name: 'addRow' | 'sumRows', f: () => T): { result: T; calls
       ['addRow: sign not ±1', () => call('addRow', f64(4), f64(2), f64(4), 2), /addRow: sign must be 1 or -1/],
       ['sumRows: sign not a number', () => call('sumRows', f64(4), f64(2), 'x'), /sumRows: sign must be a number/],
       ['sumRows: g not whole rows', () => call('sumRows', f64(5), f64(2), 1), /sumRows: g must hold whole rows of out's 2 values, it holds 5/],
-    ])('%s', (_, f, message) => {
-      let e: { code?: string; message: string } | undefined;
-      try {
-        f();
-      } catch (thrown) {
-        e = thrown as { code?: string; message: string };
-      }
-      expect(e?.code).toBe('E_NATIVE_ARG');
-      expect(e?.message).toMatch(message);
-    });
+    ])('%s', (_, f, message) => expectNativeArgError(f, message));
 
     it('outputs that overlap an input are refused before anything is written; y may be a itself', () => {
       const buf = new Float64Array(8).fill(1);
@@ -130,23 +118,8 @@ function counting<T>(name: 'addRow' | 'sumRows', f: () => T): { result: T; calls
 });
 
 describe('an addon built before the row kernels', () => {
-  const saved = process.env.WIREGRAD_NATIVE_ADDON;
-  afterAll(() => {
-    if (saved === undefined) delete process.env.WIREGRAD_NATIVE_ADDON;
-    else process.env.WIREGRAD_NATIVE_ADDON = saved;
-  });
-
   (load.addon ? it : it.skip)('leaves the bias of Add and Sub to the twins', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiregrad-old-addon-'));
-    const file = path.join(dir, 'old-addon.js');
-    fs.writeFileSync(file, `const a = require(${JSON.stringify(load.path)});\nmodule.exports = { sgemm: a.sgemm, dgemm: a.dgemm, gemmScalars: a.gemmScalars, setThreads: a.setThreads, info: a.info };\n`);
-    process.env.WIREGRAD_NATIVE_ADDON = file;
-    let lib!: typeof import('../src');
-    let nativeModule!: typeof import('../src/backend/native');
-    jest.isolateModules(() => {
-      lib = require('../src');
-      nativeModule = require('../src/backend/native');
-    });
+    const { lib, nativeModule, file } = loadWithProductsOnlyAddon(load.path!);
     expect(nativeModule.loadNative().path).toBe(file);
     expect([nativeModule.elementwiseKernel('addRow'), nativeModule.elementwiseKernel('sumRows')]).toEqual([null, null]);
     const rng = new Rng(2);

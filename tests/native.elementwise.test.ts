@@ -1,9 +1,6 @@
 // The addon's elementwise kernels (optimizer updates, tanh, σ, BCE with logits) against their
 // TypeScript twins, through the graph and the optimizers, their argument checks, and the
 // fallback to the twins when the addon predates them.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Adam, bceWithLogits, Graph, init, loadNative, Rng, setThreads, sigmoid, tanh } from '../src';
 import { ElementwiseKernels } from '../src/backend/native';
 import { adamUpdateTs } from '../src/optim/adam';
@@ -12,7 +9,7 @@ import { tanhBackwardTs, tanhForwardTs } from '../src/ops/tanh';
 import { sigmoidBackwardTs, sigmoidForwardTs } from '../src/ops/sigmoid';
 import { bceWithLogitsBackwardTs, bceWithLogitsSumTs } from '../src/losses/bce-with-logits';
 import { FloatArray } from '../src/tensor/matrix';
-import { addonTried, filled } from './helpers';
+import { addonTried, filled, loadWithProductsOnlyAddon } from './helpers';
 
 const names = ['adamUpdate', 'sgdUpdate', 'tanhForward', 'tanhBackward', 'sigmoidForward', 'sigmoidBackward', 'bceWithLogitsForward', 'bceWithLogitsBackward'] as const;
 const load = loadNative();
@@ -232,24 +229,8 @@ const sizes = [5, 300, 40000];
 });
 
 describe('an addon built before the elementwise kernels', () => {
-  const saved = process.env.WIREGRAD_NATIVE_ADDON;
-  afterAll(() => {
-    if (saved === undefined) delete process.env.WIREGRAD_NATIVE_ADDON;
-    else process.env.WIREGRAD_NATIVE_ADDON = saved;
-  });
-
   (load.addon ? it : it.skip)('leaves tanh, σ, BCE and Adam to their TypeScript twins, bit for bit', () => {
-    // the products of the real addon, without any elementwise kernel
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiregrad-old-addon-'));
-    const file = path.join(dir, 'old-addon.js');
-    fs.writeFileSync(file, `const a = require(${JSON.stringify(load.path)});\nmodule.exports = { sgemm: a.sgemm, dgemm: a.dgemm, gemmScalars: a.gemmScalars, setThreads: a.setThreads, info: a.info };\n`);
-    process.env.WIREGRAD_NATIVE_ADDON = file;
-    let lib!: typeof import('../src');
-    let nativeModule!: typeof import('../src/backend/native');
-    jest.isolateModules(() => {
-      lib = require('../src');
-      nativeModule = require('../src/backend/native');
-    });
+    const { lib, nativeModule, file } = loadWithProductsOnlyAddon(load.path!);
     expect(nativeModule.loadNative().path).toBe(file);
     for (const name of names) expect(nativeModule.elementwiseKernel(name)).toBeNull();
     const rng = new lib.Rng(11);
@@ -272,6 +253,5 @@ describe('an addon built before the elementwise kernels', () => {
     new lib.Adam([w], { lr: 0.01 }).step();
     adamUpdateTs(value, dw, new Float32Array(m * n), new Float32Array(m * n), 0.01 / (1 - 0.9), 1 / Math.sqrt(1 - 0.999), 0.9, 0.999, 1e-8);
     expect(Array.from(w.value.data)).toEqual(Array.from(value));
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

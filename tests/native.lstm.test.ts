@@ -2,7 +2,7 @@
 import { Graph, init, loadNative, lstmCell, mul, Rng, setThreads, sum, type DType } from '../src';
 import { LstmCellKernel, lstmCellTs } from '../src/ops/lstm-cell';
 import { FloatArray } from '../src/tensor/matrix';
-import { addonTried, filled } from './helpers';
+import { addonTried, expectNativeArgError, filled } from './helpers';
 
 const load = loadNative();
 const addon = load.addon as unknown as ({ lstmCellForward?: LstmCellKernel['forward']; lstmCellBackward?: LstmCellKernel['backward'] } | null);
@@ -101,16 +101,7 @@ function worst(x: FloatArray, y: FloatArray): number {
       ['a string for m', forward, [f64(24), f64(6), f64(24), f64(6), f64(12), '2', 3], /m must be a number/],
       ['a short cell gradient', backward, [f64(12), f64(6), f64(24), f64(6), f64(24), f64(5), 2, 3], /lstmCellBackward: dc must hold 6 values \(m·h\), it holds 5/],
     ];
-    it.each(cases)('%s is refused with E_NATIVE_ARG', (_what, fn, args, message) => {
-      let caught: unknown;
-      try {
-        fn(args);
-      } catch (e) {
-        caught = e;
-      }
-      expect((caught as { code?: string }).code).toBe('E_NATIVE_ARG');
-      expect((caught as Error).message).toMatch(message);
-    });
+    it.each(cases)('%s is refused with E_NATIVE_ARG', (_what, fn, args, message) => expectNativeArgError(() => fn(args), message));
 
     it('an output that overlaps an input is refused before anything is written', () => {
       const buffer = new Float64Array(30).fill(7);
